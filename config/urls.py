@@ -1,0 +1,22 @@
+"""URL map: the three systems, the API, operations endpoints."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from dichvucong.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("metrics", core_views.metrics, name="metrics"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("dichvucong.api.urls")),
+    path("backoffice/", include("dichvucong.sites.backoffice.urls")),
+    path("evaluation/", include("dichvucong.sites.evaluation.urls")),
+    path("", include("dichvucong.sites.portal.urls")),
+]
+
+if not settings.PRODUCTION:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

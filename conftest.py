@@ -1,0 +1,30 @@
+"""Test-wide setup: an isolated VAR_DIR, and markers that skip cleanly where a service is missing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+
+# Settings are read at import: set the test environment before pytest-django imports them.
+os.environ.setdefault("DJANGO_ENV", "test")
+os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="dvc-test-var-"))
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+import pytest  # noqa: E402
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    from django.conf import settings
+
+    no_browser = pytest.mark.skip(reason="/usr/bin/chromium is not installed (make browser-deps)")
+    no_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://…")
+    no_redis = pytest.mark.skip(reason="needs Redis: set REDIS_URL=redis://…")
+    has_browser = shutil.which("chromium") is not None or os.path.exists("/usr/bin/chromium")
+    for item in items:
+        if "browser" in item.keywords and not has_browser:
+            item.add_marker(no_browser)
+        if "postgres" in item.keywords and not settings.IS_POSTGRES:
+            item.add_marker(no_pg)
+        if "redis" in item.keywords and not settings.REDIS_URL:
+            item.add_marker(no_redis)
