@@ -192,7 +192,7 @@ AXES_VERBOSE = False
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "dichvucong" / "locale"]
+LOCALE_PATHS: list[Path] = []  # each app keeps its own locale/ directory
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
