@@ -1,17 +1,14 @@
-"""Test-wide setup: an isolated VAR_DIR, and markers that skip cleanly where a service is missing."""
+"""Test-wide setup: markers that skip cleanly where a service is missing."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 
-# Settings are read at import: set the test environment before pytest-django imports them.
-os.environ.setdefault("DJANGO_ENV", "test")
-os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="dvc-test-var-"))
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+import pytest
 
-import pytest  # noqa: E402
+# The test environment (DJANGO_ENV=test, a temporary VAR_DIR) is set by config/pytest_env.py, a
+# plugin pyproject loads with -p before pytest-django imports the settings.
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
