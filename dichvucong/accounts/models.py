@@ -12,7 +12,9 @@ from dichvucong.accounts.constants import MembershipRole, UserKind
 class User(AbstractUser):
     """An account. ``kind`` says which system it mainly uses; officers get roles via assignments."""
 
-    kind = models.CharField(_("loại tài khoản"), max_length=16, choices=UserKind.choices, default=UserKind.CITIZEN)
+    kind = models.CharField(
+        _("loại tài khoản"), max_length=16, choices=UserKind.choices, default=UserKind.CITIZEN
+    )
     full_name = models.CharField(_("họ và tên"), max_length=200, blank=True)
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
     preferred_language = models.CharField(
@@ -54,7 +56,9 @@ class Membership(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(_("vai trò"), max_length=32, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
+    role = models.CharField(
+        _("vai trò"), max_length=32, choices=MembershipRole.choices, default=MembershipRole.MEMBER
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
