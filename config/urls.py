@@ -20,3 +20,8 @@ urlpatterns = [
 
 if not settings.PRODUCTION:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+if settings.BENCH_ENDPOINTS:  # `manage.py bench` turns this on for the gunicorn it starts
+    from dichvucong.bench import views as bench_views
+
+    urlpatterns.insert(0, path("bench/bare", bench_views.bare, name="bench-bare"))
