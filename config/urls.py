@@ -6,11 +6,12 @@ from django.urls import include, path
 from django.views.static import serve
 
 from dichvucong.core import views as core_views
+from dichvucong.sites.portal import views as portal_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("metrics", core_views.metrics, name="metrics"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", portal_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("dichvucong.api.urls")),
     path("backoffice/", include("dichvucong.sites.backoffice.urls")),

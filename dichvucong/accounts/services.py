@@ -192,3 +192,15 @@ def set_user_active(*, actor: User | None, user: User, active: bool) -> User:
         actor=actor, action="accounts.set_user_active", target=user, before=before, after=_user_snapshot(user)
     )
     return user
+
+
+def set_preferred_language(*, user: User, language: str) -> User:
+    """Remember the language a signed-in person chose, so every device and e-mail uses it."""
+    from django.conf import settings
+
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise AccountError(_("Ngôn ngữ không được hỗ trợ."))
+    if user.preferred_language != language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+    return user

@@ -43,10 +43,17 @@ def seed_agencies(ctx: SeedContext) -> None:
     ctx.log(f"agencies: {result.created} created")
 
 
+def demo_email(username: str) -> str:
+    """Demo mail goes to the reserved ``.example`` domain (RFC 2606); locally it lands in var/mail."""
+    return f"{username}@dichvucong.example"
+
+
 def _citizen(ctx: SeedContext, username: str, full_name: str) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = register_citizen(username=username, full_name=full_name, password=ctx.password)
+        user = register_citizen(
+            username=username, full_name=full_name, password=ctx.password, email=demo_email(username)
+        )
         ctx.log(f"account {username}: created")
     return user
 
@@ -66,6 +73,7 @@ def seed_accounts(ctx: SeedContext) -> None:
             representative_username=username,
             representative_full_name=full_name,
             password=ctx.password,
+            email=demo_email(username),
         )
         ctx.log(f"account {username}: created with {company_name}")
     member = _citizen(ctx, *DEMO_BUSINESS_MEMBER)
@@ -84,6 +92,7 @@ def seed_accounts(ctx: SeedContext) -> None:
                 role=spec.role,
                 fields=spec.fields,
                 password=ctx.password,
+                email=demo_email(spec.username),
             )
             ctx.log(f"account {spec.username}: created")
         elif not Assignment.objects.filter(user=user, agency=agency, role=spec.role, active=True).exists():

@@ -114,3 +114,16 @@ def test_later_apps_add_seeders(db, monkeypatch):
     monkeypatch.setattr(load_demo, "SEEDERS", seeders.SEEDERS)
     call_command("load_demo", stdout=StringIO())
     assert calls == ["extra"]
+
+
+def test_demo_accounts_have_an_email_address_so_the_email_channel_is_demonstrable(db, settings) -> None:
+    """Given demo mode, when the demo is loaded, then every demo account has an address on the
+    reserved .example domain, so notifications show the e-mail channel working (into var/mail)."""
+    from django.core.management import call_command
+
+    from dichvucong.accounts.models import User
+
+    settings.DEMO_MODE = True
+    call_command("load_demo", verbosity=0)
+    emails = dict(User.objects.filter(username__startswith="demo-").values_list("username", "email"))
+    assert emails and all(email == f"{name}@dichvucong.example" for name, email in emails.items())

@@ -6,12 +6,15 @@ user lands after logging in (officers go to the back office) and that a ``next``
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.views import i18n
 
 from dichvucong.accounts.constants import UserKind
+from dichvucong.accounts.services import set_preferred_language
 
 SEARCH_QUERY_MAX_LENGTH = 200
 
@@ -24,6 +27,16 @@ def procedure_search(request: HttpRequest) -> HttpResponse:
     """Placeholder for the catalog search (a later issue replaces it); echoes the query back."""
     query = request.GET.get("q", "").strip()[:SEARCH_QUERY_MAX_LENGTH]
     return render(request, "portal/procedure_search.html", {"search_query": query})
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch (cookie, safe ``next``), also saved on the account when signed in."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    supported = {code for code, _name in settings.LANGUAGES}
+    if request.method == "POST" and request.user.is_authenticated and language in supported:
+        set_preferred_language(user=request.user, language=language)
+    return response
 
 
 def accessibility_statement(request: HttpRequest) -> HttpResponse:
