@@ -64,9 +64,13 @@ lint: install
 bench: migrate
 	$(PY) manage.py bench $(BENCH_ARGS)
 
+## messages: refresh each app's English catalog (source strings are Vietnamese) and compile it
 messages:
-	cd dichvucong && ../$(PY) ../manage.py makemessages -l vi -l en --no-obsolete --ignore 'static/*'
-	cd dichvucong && ../$(PY) ../manage.py compilemessages
+	@for dir in $$(find dichvucong -type d -name locale -not -path '*/node_modules/*' -printf '%h\n'); do \
+	  echo "messages: $$dir"; \
+	  (cd $$dir && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l en --no-obsolete --no-wrap --verbosity 0 \
+	    && $(CURDIR)/$(PY) $(CURDIR)/manage.py compilemessages --verbosity 0) || exit 1; \
+	done
 
 browser-deps:
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium fonts-dejavu-core)

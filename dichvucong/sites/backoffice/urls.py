@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import admin_views, views
+from . import admin_views, audit_views, views
 
 app_name = "backoffice"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("users/new/", admin_views.user_create, name="user_create"),
     path("users/<int:pk>/", admin_views.user_detail, name="user_detail"),
     path("users/<int:pk>/active/", admin_views.user_set_active, name="user_set_active"),
+    path("audit/", audit_views.audit_log, name="audit_log"),
+    path("audit/verify/", audit_views.audit_verify, name="audit_verify"),
 ]
