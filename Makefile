@@ -33,6 +33,8 @@ demo: migrate
 ## run: install, migrate, load the demo city, serve on http://127.0.0.1:$(PORT) with the worker and beat
 run: demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo "dichvucong: portal http://127.0.0.1:$(PORT)/  back office /backoffice/  kiosk /evaluation/"
+	@echo "dichvucong: demo accounts demo-citizen, demo-counter, demo-ward-admin, demo-city-admin, demo-auditor … (README); Ctrl+C stops"
 	PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
 
 ## test: the whole suite (browser tests run where /usr/bin/chromium exists; PostgreSQL-only ones where DATABASE_URL points at it)
