@@ -110,18 +110,16 @@ def test_admin_edit_of_code_and_parent_goes_through_services(tree):
     ).exists()
 
 
-def test_admin_inline_edits_office_hours_through_service(tree):
-    """Given a city admin, when the admin inline deletes Saturday and adds Sunday morning, then the other
-    windows stay and the change is audited."""
-    admin, _ = make_officer(agency=tree.city, role=Role.CITY_ADMIN)
-    ward = tree.ward_a
+def _admin_change_form(ward, parent, *, delete_weekday=None, add=None) -> dict:
+    """The admin change form of ``ward`` as posted: its fields, its current office hours (minus those
+    of ``delete_weekday``) and one extra window ``add = (weekday, opens, closes)``."""
     hours = list(ward.office_hours.order_by("weekday", "opens"))
     data = {
         "code": ward.code,
         "name": ward.name,
         "name_en": "",
         "kind": ward.kind,
-        "parent": tree.city.pk,
+        "parent": parent.pk,
         "nso_unit_code": "",
         "office_hours-TOTAL_FORMS": len(hours) + 1,
         "office_hours-INITIAL_FORMS": len(hours),
@@ -138,17 +136,28 @@ def test_admin_inline_edits_office_hours_through_service(tree):
                 f"office_hours-{i}-closes": h.closes.strftime("%H:%M"),
             }
         )
-        if h.weekday == 5:
+        if h.weekday == delete_weekday:
             data[f"office_hours-{i}-DELETE"] = "on"
-    n = len(hours)
-    data.update(
-        {
-            f"office_hours-{n}-agency": ward.pk,
-            f"office_hours-{n}-weekday": 6,
-            f"office_hours-{n}-opens": "08:00",
-            f"office_hours-{n}-closes": "11:00",
-        }
-    )
+    if add is not None:
+        n = len(hours)
+        weekday, opens, closes = add
+        data.update(
+            {
+                f"office_hours-{n}-agency": ward.pk,
+                f"office_hours-{n}-weekday": weekday,
+                f"office_hours-{n}-opens": opens,
+                f"office_hours-{n}-closes": closes,
+            }
+        )
+    return data
+
+
+def test_admin_inline_edits_office_hours_through_service(tree):
+    """Given a city admin, when the admin inline deletes Saturday and adds Sunday morning, then the other
+    windows stay and the change is audited."""
+    admin, _ = make_officer(agency=tree.city, role=Role.CITY_ADMIN)
+    ward = tree.ward_a
+    data = _admin_change_form(ward, tree.city, delete_weekday=5, add=(6, "08:00", "11:00"))
     response = _client(admin).post(reverse("admin:agencies_agency_change", args=[ward.pk]), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     days = sorted(ward.office_hours.values_list("weekday", flat=True))
@@ -161,42 +170,12 @@ def test_admin_inline_refuses_overlapping_windows(tree):
     shows the error and the stored hours stay."""
     admin, _ = make_officer(agency=tree.city, role=Role.CITY_ADMIN)
     ward = tree.ward_b
-    hours = list(ward.office_hours.order_by("weekday", "opens"))
-    data = {
-        "code": ward.code,
-        "name": ward.name,
-        "name_en": "",
-        "kind": ward.kind,
-        "parent": tree.city.pk,
-        "nso_unit_code": "",
-        "office_hours-TOTAL_FORMS": len(hours) + 1,
-        "office_hours-INITIAL_FORMS": len(hours),
-        "office_hours-MIN_NUM_FORMS": 0,
-        "office_hours-MAX_NUM_FORMS": 1000,
-    }
-    for i, h in enumerate(hours):
-        data.update(
-            {
-                f"office_hours-{i}-id": h.pk,
-                f"office_hours-{i}-agency": ward.pk,
-                f"office_hours-{i}-weekday": h.weekday,
-                f"office_hours-{i}-opens": h.opens.strftime("%H:%M"),
-                f"office_hours-{i}-closes": h.closes.strftime("%H:%M"),
-            }
-        )
-    n = len(hours)
-    data.update(
-        {
-            f"office_hours-{n}-agency": ward.pk,
-            f"office_hours-{n}-weekday": 0,
-            f"office_hours-{n}-opens": "10:00",
-            f"office_hours-{n}-closes": "12:00",
-        }
-    )
+    before = ward.office_hours.count()
+    data = _admin_change_form(ward, tree.city, add=(0, "10:00", "12:00"))
     response = _client(admin).post(reverse("admin:agencies_agency_change", args=[ward.pk]), data)
     assert response.status_code == 200
     assert "chồng lên nhau" in response.content.decode()
-    assert ward.office_hours.count() == len(hours)
+    assert ward.office_hours.count() == before
 
 
 
