@@ -104,3 +104,17 @@ def test_verify_needs_post(city) -> None:
     before = AuditEntry.objects.count()
     assert _client(auditor).get("/backoffice/audit/verify/").status_code == 405
     assert AuditEntry.objects.count() == before
+
+
+def test_the_next_page_link_keeps_the_filter(city) -> None:
+    """Given more agency entries than fit on one page, when filtered by "agencies.", then the link to
+    page 2 carries the same filter, and page 2 lists only agency actions."""
+    for _ in range(55):
+        make_agency(parent=city, kind=AgencyKind.WARD)
+    auditor, _ = make_officer(agency=city, role=Role.AUDITOR)
+    client = _client(auditor)
+    html = client.get("/backoffice/audit/", {"action": "agencies."}).content.decode()
+    assert 'href="?action=agencies.&amp;page=2"' in html
+    second = client.get("/backoffice/audit/", {"action": "agencies.", "page": 2})
+    actions = {entry.action for entry in second.context["page"].object_list}
+    assert actions and all(action.startswith("agencies.") for action in actions)
