@@ -25,3 +25,14 @@ class Role(models.TextChoices):
 class MembershipRole(models.TextChoices):
     LEGAL_REPRESENTATIVE = "legal_representative", _("Người đại diện theo pháp luật")
     MEMBER = "member", _("Thành viên được ủy quyền")
+
+
+class AssuranceLevel(models.IntegerChoices):
+    """How sure we are of who the account holder is (Decision 274/QĐ-TTg style levels).
+
+    Each procedure names the minimum level needed to submit online (``procedures`` keeps it);
+    a user below it is told how to raise theirs.
+    """
+
+    BASIC = 1, _("Mức 1: đã xác minh thư điện tử hoặc số điện thoại")
+    VERIFIED = 2, _("Mức 2: đã xác thực định danh (VNeID mức 2 hoặc đối chiếu tại quầy)")

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProceduresConfig(AppConfig):
+    name = "dichvucong.procedures"
+    label = "procedures"
+    verbose_name = _("Thủ tục hành chính")
+    default_auto_field = "django.db.models.BigAutoField"

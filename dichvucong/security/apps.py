@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SecurityConfig(AppConfig):
+    """Strong authentication: officer TOTP, login history, idle timeouts."""
+
+    name = "dichvucong.security"
+    label = "security"
+    verbose_name = _("Bảo mật đăng nhập")
+    default_auto_field = "django.db.models.BigAutoField"
