@@ -110,8 +110,9 @@ class ProcedureVersion(models.Model):
     status = models.CharField(
         _("trạng thái"), max_length=16, choices=VersionStatus.choices, default=VersionStatus.DRAFT
     )
-    name = models.CharField(_("tên thủ tục"), max_length=1000)
-    name_en = models.CharField(_("tên tiếng Anh"), max_length=1000, blank=True)
+    # The longest name in the national catalog has 1,094 characters.
+    name = models.CharField(_("tên thủ tục"), max_length=2000)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=2000, blank=True)
     field = models.ForeignKey(
         Field, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="versions"
     )
@@ -149,6 +150,9 @@ class ProcedureVersion(models.Model):
     # The source record as imported and what the importer could not parse.
     raw = models.JSONField(_("dữ liệu gốc"), default=dict, blank=True)
     parse_problems = models.JSONField(_("nội dung chưa phân tích được"), default=list, blank=True)
+    # Fingerprint of the imported source record (and its English name): a re-import with the same
+    # fingerprint changes nothing, so hand edits published since are kept.
+    source_hash = models.CharField(max_length=64, blank=True, editable=False)
     # Accent-folded search columns, filled by services on every save.
     search_name = models.TextField(editable=False, blank=True)
     search_text = models.TextField(editable=False, blank=True)
@@ -178,7 +182,11 @@ class ProcedureVersion(models.Model):
                 fields=["procedure"], condition=Q(status=VersionStatus.DRAFT), name="one_draft_version"
             ),
         ]
-        indexes = [models.Index(fields=["status", "field"])]
+        indexes = [
+            models.Index(fields=["status", "field"]),
+            # The search index's staleness check reads (count, max(updated_at)) of published versions.
+            models.Index(fields=["status", "updated_at"], name="procedures_version_status_upd"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.procedure.code} v{self.number} ({self.get_status_display()})"
