@@ -36,3 +36,32 @@ class AssuranceLevel(models.IntegerChoices):
 
     BASIC = 1, _("Mức 1: đã xác minh thư điện tử hoặc số điện thoại")
     VERIFIED = 2, _("Mức 2: đã xác thực định danh (VNeID mức 2 hoặc đối chiếu tại quầy)")
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Nữ")
+    MALE = "male", _("Nam")
+    OTHER = "other", _("Khác")
+
+
+class CodePurpose(models.TextChoices):
+    """What a one-time code proves (``VerificationCode.purpose``)."""
+
+    REGISTER = "register", _("Xác minh đăng ký tài khoản")
+    CHANGE_EMAIL = "change_email", _("Xác minh thư điện tử mới")
+    CHANGE_PHONE = "change_phone", _("Xác minh số điện thoại mới")
+    PASSWORD_RESET = "password_reset", _("Đặt lại mật khẩu")
+
+
+class CodeChannel(models.TextChoices):
+    EMAIL = "email", _("Thư điện tử")
+    SMS = "sms", _("Tin nhắn SMS")
+
+
+class PersonalDataAction(models.TextChoices):
+    """What someone did with a person's data (``PersonalDataAccess.action``)."""
+
+    VIEWED = "viewed", _("Xem")
+    REVEALED = "revealed", _("Hiện đầy đủ giá trị bị che")
+    VERIFIED = "verified", _("Đối chiếu giấy tờ tại quầy")
+    DOWNLOADED = "downloaded", _("Tải dữ liệu cá nhân")
