@@ -9,3 +9,6 @@ class SecurityConfig(AppConfig):
     label = "security"
     verbose_name = _("Bảo mật đăng nhập")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from dichvucong.security import notification_templates  # noqa: F401 - registers the keys
