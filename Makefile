@@ -51,7 +51,9 @@ test-fast: install
 # checks of DJANGO_ENV=production (nothing is served or sent), in a throw-away VAR_DIR.
 DEPLOY_CHECK_ENV := DJANGO_ENV=production DJANGO_DEBUG=false \
 	DJANGO_SECRET_KEY=lint-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz \
-	DJANGO_ALLOWED_HOSTS=dichvucong.invalid EMAIL_HOST=smtp.invalid VAR_DIR=$(CURDIR)/var/deploy-check
+	DJANGO_ALLOWED_HOSTS=dichvucong.invalid EMAIL_HOST=smtp.invalid VAR_DIR=$(CURDIR)/var/deploy-check \
+	OIDC_RSA_PRIVATE_KEY=lint-only-not-a-key \
+	FIELD_ENCRYPTION_KEYS=bGludC1vbmx5LW5vdC1hLWtleS0wMTIzNDU2Nzg5YWI= FIELD_HASH_KEY=lint-only-not-a-key-0123456789abcdefghij
 
 ## lint: ruff, the layer contract (import-linter), no missing migration, Django's deployment checks
 lint: install

@@ -25,3 +25,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(no_pg)
         if "redis" in item.keywords and not settings.REDIS_URL:
             item.add_marker(no_redis)
+
+
+@pytest.fixture
+def admin_client(client: object, admin_user: object) -> object:
+    """pytest-django's ``admin_client``, with the second factor passed (the admin needs OTP)."""
+    from dichvucong.security.testing import login_verified
+
+    return login_verified(client, admin_user)

@@ -19,6 +19,7 @@ def _setup_periodic_tasks(sender: Celery, **_: object) -> None:
     from django.conf import settings
 
     sender.add_periodic_task(
-        float(settings.OUTBOX_SWEEP_SECONDS), sender.signature("dichvucong.core.tasks.dispatch_outbox_task"),
+        float(settings.OUTBOX_SWEEP_SECONDS),
+        sender.signature("dichvucong.core.tasks.dispatch_outbox_task"),
         name="outbox sweep",
     )

@@ -60,12 +60,16 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "dichvucong.core",
     "dichvucong.accounts",
     "dichvucong.agencies",
     "dichvucong.notifications",
     "dichvucong.security",
     "dichvucong.identity",
+    "oauth2_provider",
     "dichvucong.procedures",
     "dichvucong.api",
     "dichvucong.sites.portal",
@@ -84,8 +88,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "dichvucong.core.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "dichvucong.security.middleware.IdleTimeoutMiddleware",
+    "dichvucong.security.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -160,9 +167,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         os.makedirs(BROKER_DIR / _folder, exist_ok=True)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_IGNORE_RESULT = True
@@ -184,6 +192,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "dichvucong.accounts.backends.ContactBackend",
     "dichvucong.agencies.backends.CityAdminPermissionBackend",
 ]
 PASSWORD_HASHERS = [
@@ -198,6 +207,23 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"
+# One-time codes that verify an e-mail address or phone number (accounts.verification).
+OTP_TTL_MINUTES = env_int("OTP_TTL_MINUTES", 10, minimum=1, maximum=60)
+OTP_RESEND_SECONDS = env_int("OTP_RESEND_SECONDS", 60, minimum=0, maximum=3600)
+
+# --- Personal data encrypted at rest (dichvucong.core.crypto) --------------------------------------
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
+FIELD_HASH_KEY = env_str("FIELD_HASH_KEY")
+if PRODUCTION and not FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set when DJANGO_ENV=production")
+if PRODUCTION and not FIELD_HASH_KEY:
+    raise ImproperlyConfigured("FIELD_HASH_KEY must be set when DJANGO_ENV=production")
+if not FIELD_ENCRYPTION_KEYS:  # development and tests only: a fixed, public key
+    FIELD_ENCRYPTION_KEYS = ["ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZHVjdGk="]
+if not FIELD_HASH_KEY:
+    FIELD_HASH_KEY = "development-blind-index-key-not-for-production"
+elif len(FIELD_HASH_KEY) < 32:
+    raise ImproperlyConfigured("FIELD_HASH_KEY must be at least 32 characters long")
 LOGOUT_REDIRECT_URL = "portal:home"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
@@ -205,6 +231,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
 AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "dichvucong.security.lockout.lockout_response"
+# Strong authentication (dichvucong.security): idle timeouts, TOTP (django-otp), unlock links.
+OFFICER_IDLE_TIMEOUT_MINUTES = env_int("OFFICER_IDLE_TIMEOUT_MINUTES", 15, minimum=1)
+CITIZEN_IDLE_TIMEOUT_MINUTES = env_int("CITIZEN_IDLE_TIMEOUT_MINUTES", 60, minimum=1)
+UNLOCK_LINK_MINUTES = env_int("UNLOCK_LINK_MINUTES", 60, minimum=5)
+OTP_TOTP_ISSUER = "Dịch vụ công TP.HCM"
 
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -257,6 +289,12 @@ SMS_GATEWAY_API_KEY = env_str("SMS_GATEWAY_API_KEY")
 SMS_SENDER_NAME = env_str("SMS_SENDER_NAME", "DICHVUCONG")
 SMS_TIMEOUT = env_int("SMS_TIMEOUT", 10, minimum=1)
 
+# --- Assistant's optional language model (adapter in dichvucong.clients.llm; off when unset) ----------
+LLM_BASE_URL = env_str("LLM_BASE_URL")
+LLM_API_KEY = env_str("LLM_API_KEY")
+LLM_MODEL = env_str("LLM_MODEL", "gpt-4o-mini")
+LLM_TIMEOUT = env_int("LLM_TIMEOUT", 20, minimum=1)
+
 # --- Security headers -----------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -295,7 +333,12 @@ CONTENT_SECURITY_POLICY = {
 # --- API ------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # `Authorization: Bearer …`: personal API tokens and access tokens of our OIDC provider. First,
+        # so that a refused request gets 401 with `WWW-Authenticate: Bearer` (DRF asks the first class).
+        "dichvucong.identity.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
@@ -308,6 +351,66 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
+# --- Single sign-on: our OIDC provider at /o/ (django-oauth-toolkit) -----------------------------
+OIDC_RSA_PRIVATE_KEY = env_str("OIDC_RSA_PRIVATE_KEY").replace("\\n", "\n")
+if not OIDC_RSA_PRIVATE_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("OIDC_RSA_PRIVATE_KEY (PEM) must be set when DJANGO_ENV=production")
+    # Development and tests: one key generated once into VAR_DIR and reused, so tokens survive restarts.
+    _oidc_key_file = VAR_DIR / "oidc-rsa-private-key.pem"
+    if not _oidc_key_file.exists():
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        os.makedirs(VAR_DIR, exist_ok=True)
+        _pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        _oidc_key_file.write_bytes(_pem)
+        _oidc_key_file.chmod(0o600)
+    OIDC_RSA_PRIVATE_KEY = _oidc_key_file.read_text()
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"  # identity.ClientPolicy points at it
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": OIDC_RSA_PRIVATE_KEY,
+    "OAUTH2_VALIDATOR_CLASS": "dichvucong.identity.oidc.Validator",
+    "SCOPES_BACKEND_CLASS": "dichvucong.identity.oidc.ClientScopes",
+    "PKCE_REQUIRED": True,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 60 * 60,
+    "ID_TOKEN_EXPIRE_SECONDS": 60 * 60,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 60 * 60 * 24 * 30,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REQUEST_APPROVAL_PROMPT": "auto",
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    # RFC 9700 (OAuth 2.0 Security BCP): enforce every recommendation DOT knows.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    # Plain-http redirect URIs only outside production (local development, the test servers).
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if PRODUCTION else ["http", "https"],
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": PRODUCTION,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+}
+# --- National SSO / VNeID federation: we are a relying party of an upstream OIDC provider ----------
+NATIONAL_SSO_METADATA_URL = env_str("NATIONAL_SSO_METADATA_URL")  # …/.well-known/openid-configuration
+NATIONAL_SSO_CLIENT_ID = env_str("NATIONAL_SSO_CLIENT_ID")
+NATIONAL_SSO_CLIENT_SECRET = env_str("NATIONAL_SSO_CLIENT_SECRET")
+NATIONAL_SSO_SCOPES = env_str("NATIONAL_SSO_SCOPES", "openid profile email cccd")
+NATIONAL_SSO_ASSURANCE_CLAIM = env_str("NATIONAL_SSO_ASSURANCE_CLAIM", "acr")
+if bool(NATIONAL_SSO_METADATA_URL) != bool(NATIONAL_SSO_CLIENT_ID):
+    raise ImproperlyConfigured("NATIONAL_SSO_METADATA_URL and NATIONAL_SSO_CLIENT_ID must be set together")
+
 # --- Operations -----------------------------------------------------------------------------------
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
 # Serves /bench/bare, the floor `manage.py bench` compares every endpoint with (the command sets it).
@@ -317,7 +420,10 @@ LOG_FORMAT = env_choice("LOG_FORMAT", ("json", "text"), "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "dichvucong.core.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "dichvucong.core.logging.RequestIdFilter"},
+        "redact_secrets": {"()": "dichvucong.identity.logging.RedactSecretsFilter"},
+    },
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
@@ -327,12 +433,18 @@ LOGGING = {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "redact_secrets"],
+        }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # runserver's request lines carry query strings (?code=…): through the redacting handler.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 

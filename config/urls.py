@@ -14,6 +14,8 @@ urlpatterns = [
     path("i18n/setlang/", portal_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("dichvucong.api.urls")),
+    path("o/", include("dichvucong.identity.oauth_urls")),  # our OIDC provider (single sign-on)
+    path("dang-nhap/quoc-gia/", include("dichvucong.identity.urls")),  # national SSO federation
     path("backoffice/", include("dichvucong.sites.backoffice.urls")),
     path("evaluation/", include("dichvucong.sites.evaluation.urls")),
     path("", include("dichvucong.sites.portal.urls")),

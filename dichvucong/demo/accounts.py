@@ -10,8 +10,13 @@ CITY_CODE = "000.00.00.H29"
 DEMO_WARD_CODE = "000.50.68.H29"  # Ủy ban nhân dân Phường Bến Thành (NSO unit 26743)
 CITY_INSPECTORATE_CODE = "000.00.36.H29"  # Thanh tra Thành phố
 DEMO_FIELDS = ("ho-tich", "chung-thuc")  # lĩnh vực Hộ tịch, Chứng thực
+# Officers must sign in with TOTP; in the demo they all share this published authenticator secret
+# (base32, 30-second codes). Add it to an authenticator app or run `manage.py demo_totp`.
+DEMO_TOTP_SECRET = "DICHVUCONGDEMOTOTPHOCHIMINHCITYA"  # noqa: S105 - published on purpose, demo only
 
 DEMO_CITIZEN = ("demo-citizen", "Nguyễn Văn An")
+# A made-up personal identification number (079 = Hồ Chí Minh City) for the demo citizen.
+DEMO_CITIZEN_CCCD = "079090001234"
 DEMO_BUSINESS = ("demo-business", "Trần Thị Bích Ngọc")
 DEMO_BUSINESS_MEMBER = ("demo-business-member", "Lê Minh Châu")
 DEMO_COMPANY = (

@@ -87,8 +87,10 @@ def log_in(context: Any, live_server: Any, user: Any) -> None:
     from django.conf import settings
     from django.test import Client
 
+    from dichvucong.security.testing import login_verified
+
     client = Client()
-    client.force_login(user)
+    login_verified(client, user)  # officers need a second factor; a citizen's session is unaffected
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]

@@ -20,9 +20,15 @@ def _fill_login(page: Any, username: str, password: str = PASSWORD) -> None:
 def test_officer_logs_in_and_lands_on_the_back_office(page: Any, live_server: Any, make_officer: Any) -> None:
     """Given an officer, when they log in with the form, then they land on the back office dashboard that
     greets them by name and states their scope."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     officer = make_officer(full_name="Tran Thi Binh")
+    device = TOTPDevice.objects.create(user=officer, confirmed=True)  # officers sign in with a second factor
     page.goto(live_server.url + "/login/")
     _fill_login(page, officer.username)
+    page.get_by_label("Mã xác thực").fill(f"{totp(device.bin_key):06d}")
+    page.get_by_role("button", name="Xác nhận").click()
     page.wait_for_url(live_server.url + "/backoffice/")
     assert page.locator("h1").inner_text() == "Xin chào, Tran Thi Binh"
     assert "Phạm vi dữ liệu: UBND Phường Bến Thành; lĩnh vực: tất cả." in page.locator("main").inner_text()

@@ -18,6 +18,13 @@ pytestmark = pytest.mark.django_db
 def _client(user) -> Client:
     client = Client()
     client.force_login(user)
+    # Admin and back office need a session verified by a second factor (django-otp).
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.create(user=user, confirmed=True).persistent_id
+    session.save()
     return client
 
 
@@ -176,7 +183,6 @@ def test_admin_inline_refuses_overlapping_windows(tree):
     assert response.status_code == 200
     assert "chồng lên nhau" in response.content.decode()
     assert ward.office_hours.count() == before
-
 
 
 def test_city_admin_sees_the_read_only_audit_outbox_and_notification_pages_of_lower_apps(tree):

@@ -20,6 +20,13 @@ from dichvucong.core.outbox import dispatch_message, enqueue_message, outbox_han
 def superuser_client(client: Client) -> Client:
     user = get_user_model().objects.create_superuser(username="root", password=None, email="root@example.org")
     client.force_login(user)
+    # Admin and back office need a session verified by a second factor (django-otp).
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.create(user=user, confirmed=True).persistent_id
+    session.save()
     return client
 
 

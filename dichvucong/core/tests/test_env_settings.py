@@ -22,6 +22,9 @@ PRODUCTION_OK = {
     "DJANGO_SECRET_KEY": "test-only-Qm4v9Zr2Lx7Kp1Wd8Hs3Jt6Nb0Fy5Gc2Ue9Ra4Vo7Ti",
     "DJANGO_ALLOWED_HOSTS": "dichvucong.example.vn",
     "EMAIL_HOST": "smtp.example.vn",
+    "FIELD_ENCRYPTION_KEYS": "dGVzdC1vbmx5LWZpZWxkLWtleS0wMTIzNDU2Nzg5YWI=",
+    "FIELD_HASH_KEY": "test-only-blind-index-key-0123456789abcdef",
+    "OIDC_RSA_PRIVATE_KEY": "test-only-not-a-real-key",
 }
 
 
@@ -63,6 +66,9 @@ def test_complete_production_configuration_starts(tmp_path: Path) -> None:
         ({"LOGIN_FAILURE_LIMIT": "0"}, "LOGIN_FAILURE_LIMIT"),
         ({"DJANGO_ENV": "staging"}, "DJANGO_ENV"),
         ({**PRODUCTION_OK, "DJANGO_SECRET_KEY": ""}, "DJANGO_SECRET_KEY"),
+        ({**PRODUCTION_OK, "FIELD_ENCRYPTION_KEYS": ""}, "FIELD_ENCRYPTION_KEYS"),
+        ({**PRODUCTION_OK, "FIELD_HASH_KEY": ""}, "FIELD_HASH_KEY"),
+        ({**PRODUCTION_OK, "OIDC_RSA_PRIVATE_KEY": ""}, "OIDC_RSA_PRIVATE_KEY"),
         ({**PRODUCTION_OK, "DJANGO_ALLOWED_HOSTS": ""}, "DJANGO_ALLOWED_HOSTS"),
         ({**PRODUCTION_OK, "DJANGO_DEBUG": "true"}, "DJANGO_DEBUG"),
     ],
@@ -74,6 +80,9 @@ def test_complete_production_configuration_starts(tmp_path: Path) -> None:
         "login-limit-zero",
         "unknown-env",
         "production-without-secret",
+        "production-without-field-keys",
+        "production-without-field-hash-key",
+        "production-without-oidc-key",
         "production-without-hosts",
         "production-with-debug",
     ],

@@ -47,6 +47,7 @@ def test_list_shows_only_own_notifications_with_unread_marker(
     mine = _notify(owner, "a")
     theirs = notify(recipient=other, template="account.welcome", context={}, idempotency_key="b")
     client.force_login(owner)
+    client.get(LIST)  # a session's first request stamps its activity (security middleware), once a minute
     with django_assert_max_num_queries(8):
         response = client.get(LIST)
     assert response.status_code == 200
@@ -62,6 +63,7 @@ def test_list_query_count_does_not_grow_with_rows(client, owner, django_assert_m
     for index in range(20):
         _notify(owner, f"k{index}")
     client.force_login(owner)
+    client.get(LIST)  # a session's first request stamps its activity (security middleware), once a minute
     with django_assert_max_num_queries(8):
         assert client.get(LIST).status_code == 200
 

@@ -16,6 +16,11 @@ SAMPLE_CONTEXT = {
     "link": "",
     "changed_at": "2026-01-01",
     "sent_by": "ops",
+    # security.new_device, security.unlock (registered by dichvucong.security)
+    "device": "Chrome · Android",
+    "ip_address": "203.0.113.7",
+    "signed_in_at": "01/01/2026 08:00",
+    "valid_minutes": 60,
 }
 
 

@@ -1,7 +1,8 @@
 """Who may enter the back office: officers (``kind == "officer"``) holding at least one active role.
 
 ``officer_required`` is the one gate every back-office view goes through. Anonymous visitors are sent
-to the login page; signed-in users without the right get a translated 403 page. On success the
+to the login page, sessions not verified with a second factor (TOTP, ``dichvucong.security``) to the
+verify step; signed-in users without the right get a translated 403 page. On success the
 user's data scope is put on ``request.data_scope`` for the view, the navigation and the templates.
 """
 
@@ -14,6 +15,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from dichvucong.accounts.constants import UserKind
 
@@ -51,6 +53,10 @@ def officer_required(view: View | None = None, *, roles: Iterable[str] = ()) -> 
             scope = get_request_scope(request)
             if not may_use_backoffice(request.user, scope, wanted):
                 return forbidden(request)
+            if not getattr(request.user, "is_verified", lambda: False)():
+                # Officers must pass the second factor (django-otp) before any back-office page.
+                verify_url = reverse("portal:two_factor_verify")
+                return redirect_to_login(request.get_full_path(), login_url=verify_url)
             request.data_scope = scope  # type: ignore[attr-defined]
             return func(request, *args, **kwargs)
 

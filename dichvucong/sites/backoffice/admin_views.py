@@ -19,8 +19,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from dichvucong.accounts import selectors as account_selectors
+from dichvucong.accounts import services as account_services
 from dichvucong.accounts.constants import Role
 from dichvucong.accounts.models import User
 from dichvucong.accounts.services import AccountError
@@ -29,6 +31,7 @@ from dichvucong.agencies.constants import ADMIN_ROLES, CITY_ONLY_GRANTABLE_ROLES
 from dichvucong.agencies.errors import AgencyError
 from dichvucong.agencies.models import Agency
 from dichvucong.sites.backoffice.access import officer_required
+from dichvucong.sites.backoffice.security_views import login_history_context
 
 PAGE_SIZE = 50
 
@@ -242,8 +245,52 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # Only the assignments inside the viewer's scope: another ward's roles stay hidden.
         "assignments": selectors.list_assignments(request.user).filter(user=target),
         "can_manage": permissions.can_manage_officer(request.user, target),
+        **login_history_context(request, target),  # sign-ins and the 2FA reset (security_views)
+        **_personal_data_context(request, target),
     }
     return render(request, "backoffice/admin/user_detail.html", context)
+
+
+# Roles whose work needs a person's full CCCD or phone number; everyone else sees them masked.
+REVEAL_ROLES = frozenset({Role.AGENCY_ADMIN, Role.CITY_ADMIN})
+
+
+def _personal_data_context(
+    request: HttpRequest, target: User, *, revealed: dict[str, str] | None = None, reveal_error: str = ""
+) -> dict[str, Any]:
+    return {
+        "masked": account_selectors.masked_identity(target),
+        "can_reveal": bool(selectors.roles_of(request.user) & REVEAL_ROLES),
+        "revealed": revealed or {},
+        "reveal_error": reveal_error,
+    }
+
+
+@officer_required(roles=REVEAL_ROLES)
+@require_POST
+def user_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show one full value (CCCD or phone) to an admin who gives a reason; logged for the person."""
+    target = _user_or_404(request.user, pk)
+    field = request.POST.get("field", "")
+    if field not in account_services.REVEALABLE_FIELDS:
+        raise Http404
+    revealed, error = {}, ""
+    try:
+        revealed[field] = account_services.reveal_personal_data(
+            actor=request.user, subject=target, field=field, reason=request.POST.get("reason", "")
+        )
+    except AccountError as exc:
+        error = exc.message
+    context = {
+        "target": target,
+        "assignments": selectors.list_assignments(request.user).filter(user=target),
+        "can_manage": permissions.can_manage_officer(request.user, target),
+        **login_history_context(request, target),
+        **_personal_data_context(request, target, revealed=revealed, reveal_error=error),
+    }
+    response = render(request, "backoffice/admin/user_detail.html", context, status=400 if error else 200)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @officer_required(roles=ADMIN_ROLES)

@@ -57,6 +57,18 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(pgettext_lazy("back-office menu", "Báo cáo, thống kê"), "backoffice:reports", _REPORTING),
     NavItem(pgettext_lazy("back-office menu", "Đánh giá hài lòng"), "backoffice:evaluations", _REPORTING),
     NavItem(
+        pgettext_lazy("back-office menu", "Danh mục thủ tục"),
+        "backoffice:catalog",
+        _ADMIN,
+        frozenset({"backoffice:catalog_detail", "backoffice:catalog_edit", "backoffice:catalog_version"}),
+    ),
+    NavItem(
+        pgettext_lazy("back-office menu", "Hỏi đáp"),
+        "backoffice:faq_list",
+        _ADMIN,
+        frozenset({"backoffice:faq_create", "backoffice:faq_import", "backoffice:faq_edit"}),
+    ),
+    NavItem(
         pgettext_lazy("back-office menu", "Cơ quan, đơn vị"),
         "backoffice:agencies",
         _ORGANISATION,
@@ -67,6 +79,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "backoffice:users",
         _ORGANISATION,
         frozenset({"backoffice:user_detail", "backoffice:user_create"}),
+    ),
+    NavItem(
+        pgettext_lazy("back-office menu", "Ứng dụng đăng nhập (OIDC)"),
+        "backoffice:oidc_clients",
+        frozenset({Role.CITY_ADMIN}),
+        frozenset({"backoffice:oidc_client_create", "backoffice:oidc_client_detail"}),
     ),
     NavItem(
         pgettext_lazy("back-office menu", "Nhật ký hệ thống"),

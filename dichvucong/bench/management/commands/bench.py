@@ -39,6 +39,8 @@ BENCHMARKS: list[tuple[str, str]] = [
     ("healthz", "/healthz"),
     ("portal_home", "/"),
     ("api_schema", "/api/v1/schema/"),
+    # Catalog search through the API (facets included); in-process figures: `manage.py bench_search`.
+    ("api_search", "/api/v1/procedures/?q=dang+ky+tam+tru"),
 ]
 
 

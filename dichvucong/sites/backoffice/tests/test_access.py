@@ -6,6 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from dichvucong.security.testing import login_verified
+
 pytestmark = pytest.mark.django_db
 
 
@@ -35,5 +37,5 @@ def test_an_officer_without_a_role_gets_403(db: None) -> None:
 
     officer = create_officer_account(actor=None, username="chuaphancong", full_name="Lê Văn Cường")
     client = Client()
-    client.force_login(officer)
+    login_verified(client, officer)  # second factor passed, still no role
     assert client.get(reverse("backoffice:home")).status_code == 403

@@ -11,6 +11,7 @@ from dichvucong.accounts.models import User
 from dichvucong.agencies.constants import AgencyKind
 from dichvucong.agencies.models import Agency, Assignment
 from dichvucong.agencies.tests.factories import make_agency, make_citizen, make_officer
+from dichvucong.security.testing import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def city(db):
 
 def _client(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    login_verified(client, user)  # back office: second factor passed
     return client
 
 

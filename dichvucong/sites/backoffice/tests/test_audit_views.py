@@ -10,6 +10,7 @@ from dichvucong.accounts.constants import Role
 from dichvucong.agencies.constants import AgencyKind
 from dichvucong.agencies.tests.factories import make_agency, make_citizen, make_officer
 from dichvucong.core.models import AuditEntry
+from dichvucong.security.testing import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def ward(city):
 
 def _client(user) -> Client:
     client = Client()
-    client.force_login(user)
+    login_verified(client, user)  # back office: second factor passed
     return client
 
 

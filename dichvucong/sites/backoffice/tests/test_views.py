@@ -7,13 +7,14 @@ from django.test import Client
 from django.urls import reverse
 
 from dichvucong.accounts.constants import Role
+from dichvucong.security.testing import login_verified
 
 pytestmark = pytest.mark.django_db
 
 
 def _dashboard(user, language: str = "vi") -> str:
     client = Client()
-    client.force_login(user)
+    login_verified(client, user)  # back office: second factor passed
     client.cookies["dvc_language"] = language
     response = client.get(reverse("backoffice:home"))
     assert response.status_code == 200

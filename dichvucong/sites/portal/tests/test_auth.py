@@ -35,9 +35,17 @@ def test_citizen_lands_on_the_portal_and_sees_the_account_name(citizen) -> None:
 
 
 def test_officer_lands_on_the_back_office(make_officer) -> None:
-    """Given an officer with a role, when they log in without ``next``, then they land on the back office."""
+    """Given an officer with a role and an authenticator, when they log in without ``next`` and give
+    the code, then they land on the back office."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     officer = make_officer(role=Role.SPECIALIST)
-    response = _login(Client(), officer.username)
+    device = TOTPDevice.objects.create(user=officer, confirmed=True)
+    client = Client()
+    response = _login(client, officer.username)
+    assert response["Location"].startswith(reverse("portal:two_factor_verify"))
+    response = client.post(response["Location"], {"code": f"{totp(device.bin_key):06d}"})
     assert response["Location"] == reverse("backoffice:home")
 
 

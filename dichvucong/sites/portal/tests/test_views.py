@@ -1,4 +1,4 @@
-"""Portal pages: the shell, the placeholder search, static pages, language switch and headers."""
+"""Portal pages: the shell, the search page, static pages, language switch and headers."""
 
 from __future__ import annotations
 
@@ -49,13 +49,13 @@ def test_switching_to_english_translates_the_portal() -> None:
 
 
 def test_procedure_search_echoes_the_query_escaped() -> None:
-    """Given a search with markup in it, when the placeholder search page renders, then the query is
-    shown escaped and the page says search arrives with the catalog."""
+    """Given a search with markup in it and an empty catalog, when the search page renders, then the
+    query is shown escaped and the page says nothing was found."""
     response = Client().get(reverse("portal:procedure_search"), {"q": "<b>khai sinh</b>"})
     html = response.content.decode()
     assert response.status_code == 200
     assert "&lt;b&gt;khai sinh&lt;/b&gt;" in html and "<b>khai sinh</b>" not in html
-    assert "danh mục thủ tục" in html
+    assert "Không tìm thấy thủ tục phù hợp" in html
 
 
 def test_accessibility_statement_page_is_linked_from_the_footer() -> None:
