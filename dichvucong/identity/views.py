@@ -21,6 +21,9 @@ from oauth2_provider import views as dot_views
 
 from dichvucong.identity import federation
 from dichvucong.identity.services import IdentityError
+from dichvucong.security import services as security_services
+from dichvucong.security.constants import LoginMethod
+from dichvucong.security.middleware import client_ip, mark_activity, user_agent_of
 
 log = logging.getLogger(__name__)
 _NEXT_KEY = "identity_federation_next"
@@ -100,5 +103,12 @@ def federation_callback(request: HttpRequest) -> HttpResponse:
         return _error(request, exc.message, 403)
     next_url = request.session.pop(_NEXT_KEY, "")
     login(request, result.user, backend="django.contrib.auth.backends.ModelBackend")
+    mark_activity(request)
+    security_services.record_login_success(
+        user=result.user,
+        method=LoginMethod.SSO,
+        ip_address=client_ip(request),
+        user_agent=user_agent_of(request),
+    )
     messages.success(request, _("Bạn đã đăng nhập bằng tài khoản định danh quốc gia."))
     return redirect(next_url or settings.LOGIN_REDIRECT_URL)

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from dichvucong.agencies.models import Agency
@@ -304,6 +305,17 @@ def _where(version: ProcedureVersion, ward: Agency | None) -> str:
     return version.implementing_agency_text or _("Trung tâm Phục vụ hành chính công Thành phố.")
 
 
+def _short_document_name(name: str) -> str:
+    """The document's own name without the crawl's explanations: "Giấy báo tử hoặc giấy tờ thay Giấy
+    báo tử do cơ quan có thẩm quyền cấp. Trường hợp …" → its first sentence, at most 25 words."""
+    text = " ".join(name.split()).lstrip("-–+• ").strip()
+    for stop in (". ", "; ", ":"):
+        head = text.split(stop, 1)[0]
+        if len(head) >= 15:
+            text = head
+    return Truncator(text.rstrip(".;, ")).words(25, truncate="…")
+
+
 def _cite(version: ProcedureVersion, ward: Agency | None) -> CitedProcedure:
     code = version.procedure.code
     return CitedProcedure(
@@ -312,7 +324,7 @@ def _cite(version: ProcedureVersion, ward: Agency | None) -> CitedProcedure:
         url=_url("portal:procedure_detail", code),
         fee=fee_summary(version),
         time=time_summary(version),
-        documents=[d.name for d in list(version.documents.all())[:MAX_DOCUMENTS]],
+        documents=[_short_document_name(d.name) for d in list(version.documents.all())[:MAX_DOCUMENTS]],
         where=_where(version, ward),
         field=version.field.name_en
         if translation.get_language() == "en" and version.field.name_en

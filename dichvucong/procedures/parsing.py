@@ -133,6 +133,9 @@ def _balanced_parenthetical(text: str, start: int) -> tuple[str, int]:
     return text[start + 1 :].strip(), len(text)
 
 
+_MONEY_IN_NOTE = re.compile(r"\d[\d.,]*\s*(?:đồng|VNĐ|VND|USD)", re.IGNORECASE)
+
+
 def _parse_fees(text: str) -> tuple[list[ParsedFee], str, bool]:
     """Fees at the start of ``text``; returns (fees, the rest = the row's description, understood)."""
     fees: list[ParsedFee] = []
@@ -145,7 +148,10 @@ def _parse_fees(text: str) -> tuple[list[ParsedFee], str, bool]:
         if stripped.startswith("Miễn phí"):
             position += len("Miễn phí")
             note, position = _balanced_parenthetical(text, position)
-            fees.append(ParsedFee(amount=Decimal(0), description=note))
+            # The crawl sometimes says "Miễn phí (Lệ phí …: 135.000 đồng/lần …)": the cell contradicts
+            # its own note, so the amount is left unknown and the page shows the note.
+            free = _MONEY_IN_NOTE.search(note) is None
+            fees.append(ParsedFee(amount=Decimal(0) if free else None, description=note))
             understood = True
             continue
         if stripped.startswith(NO_INFORMATION):

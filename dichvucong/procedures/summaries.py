@@ -55,6 +55,8 @@ def fee_summary(version: ProcedureVersion) -> str:
     if not amounts:
         return _("Theo quy định (xem chi tiết)")
     if amounts[-1] == 0:
+        if any(fee.amount is None for fee in fees):
+            return _("Theo quy định (xem chi tiết)")
         return _("Miễn phí")
     positive = [a for a in amounts if a > 0]
     if len(positive) == 1:

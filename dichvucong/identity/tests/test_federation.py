@@ -146,6 +146,10 @@ def test_login_through_the_national_portal_links_the_account_by_cccd(
     assert me.json()["assurance_level"] == 2
     link = FederatedIdentity.objects.get()
     assert link.user == citizen and link.issuer == f"{national_portal}/o"
+    from dichvucong.security.constants import LoginMethod
+    from dichvucong.security.models import LoginEvent
+
+    assert LoginEvent.objects.filter(user=citizen, success=True, method=LoginMethod.SSO).count() == 1
 
 
 @pytest.mark.slow

@@ -221,3 +221,18 @@ def test_llm_is_off_by_default_and_on_when_configured(catalog, settings):
         settings.LLM_BASE_URL, settings.LLM_API_KEY, settings.LLM_MODEL = llm.url, "cfg", "local"
         answer = answer_question("đăng ký khai sinh")
         assert answer.source == "llm" and llm.requests[0]["model"] == "local"
+
+
+def test_cited_documents_are_short_names_not_the_crawl_explanations():
+    """Given a document cell that runs on with explanations (as the crawl's do), when it is cited,
+    then only its first sentence is kept."""
+    from dichvucong.procedures.assistant import _short_document_name
+
+    long_name = (
+        "- Giấy báo tử hoặc giấy tờ thay Giấy báo tử do cơ quan có thẩm quyền cấp. Trường hợp người "
+        "yêu cầu đã nộp bản điện tử Giấy báo tử hoặc giấy tờ thay Giấy báo tử thì không phải nộp bản giấy."
+    )
+    assert _short_document_name(long_name) == (
+        "Giấy báo tử hoặc giấy tờ thay Giấy báo tử do cơ quan có thẩm quyền cấp"
+    )
+    assert _short_document_name("Tờ khai đăng ký khai sinh") == "Tờ khai đăng ký khai sinh"

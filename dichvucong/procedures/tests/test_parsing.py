@@ -42,6 +42,18 @@ def test_named_fee_and_usd_amounts():
     assert options[1].fees[0].description == "25 USD/người"
 
 
+def test_free_cell_whose_note_names_an_amount_leaves_the_amount_unknown():
+    """Given "Miễn phí(Lệ phí cấp giấy phép lái xe: 135.000 đồng/lần…)" (the crawl contradicts itself),
+    then the fee amount is unknown, not 0, and the note is kept for the page to show."""
+    options, problems = parsing.parse_options(
+        HEADER + "Trực tuyến5 Ngày làm việcMiễn phí(Lệ phí cấp giấy phép lái xe: 135.000 đồng/lần.)"
+    )
+    assert problems == []
+    fee = options[0].fees[0]
+    assert fee.amount is None
+    assert "135.000 đồng" in fee.description
+
+
 def test_unitless_duration_glued_to_the_amount_is_split():
     """Given "Trực tuyến120,000 VNĐ" (1 day then 20,000 VND, as the crawl prints it), then both are read."""
     options, problems = parsing.parse_options(HEADER + "Trực tuyến120,000 VNĐ(Theo Thông tư 172/2010/TT-BTC)")

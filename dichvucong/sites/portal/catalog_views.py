@@ -42,6 +42,7 @@ from dichvucong.procedures.selectors import list_fields
 from dichvucong.procedures.summaries import (
     duration_text,
     fee_summary,
+    format_number,
     format_vnd,
     localized_name,
     prefetch_details,
@@ -375,17 +376,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
             {"channel": o.get_channel_display(), "time": duration_text(o), "description": o.description}
             for o in options
         ],
-        "fees": [
-            {
-                "name": f.name,
-                "amount": (format_vnd(f.amount) if f.amount else _("Miễn phí"))
-                if f.amount is not None
-                else "",
-                "description": f.description,
-                "channel": f.option.get_channel_display() if f.option_id else "",
-            }
-            for f in fees
-        ],
+        "fees": _fee_rows(fees),
         "documents": documents,
         "variants": variants,
         "ward": ward,
@@ -534,3 +525,27 @@ def for_you_context(request: HttpRequest) -> dict[str, Any]:
         "for_you_wards": [(a.code, _label(a)) for a in _ward_agencies()],
         "for_you_life_events": [{"slug": e.slug, "name": _label(e)} for e in LifeEvent.objects.all()[:12]],
     }
+
+
+def _fee_rows(fees: list) -> list[dict[str, str]]:
+    """One row per distinct fee; the channels that charge it are listed together (the crawl repeats
+    the same fee on every channel row)."""
+    rows: dict[tuple, dict[str, Any]] = {}
+    for fee in fees:
+        if fee.amount is None:
+            amount = ""
+        elif not fee.amount:
+            amount = str(_("Miễn phí"))
+        elif fee.currency == "VND":
+            amount = format_vnd(fee.amount)
+        else:
+            amount = f"{format_number(fee.amount)} {fee.currency}"
+        key = (fee.name, amount, fee.description)
+        row = rows.setdefault(
+            key, {"name": fee.name, "amount": amount, "description": fee.description, "channels": []}
+        )
+        if fee.option_id:
+            label = str(fee.option.get_channel_display())
+            if label not in row["channels"]:
+                row["channels"].append(label)
+    return [{**row, "channel": ", ".join(row["channels"])} for row in rows.values()]

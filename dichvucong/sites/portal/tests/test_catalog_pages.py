@@ -322,3 +322,28 @@ def test_unpublished_faq_is_hidden_from_the_portal(catalog):
     )
     assert "Câu hỏi nháp?" not in _html(Client().get(reverse("portal:faq")))
     assert "Câu hỏi nháp?" not in _html(Client().get(reverse("portal:procedure_detail", args=["1.001193"])))
+
+
+def test_the_same_fee_repeated_on_every_channel_is_listed_once_with_its_channels(db):
+    """Given a fee of 135.000 đồng repeated on the online and counter rows (as the crawl does), when
+    the procedure page opens, then the fee appears once, naming both channels."""
+    from dichvucong.procedures.models import Fee
+
+    procedure = make_procedure(
+        code="3.000348",
+        name="Cấp lại giấy phép lái xe",
+        options=(
+            (Channel.ONLINE, Decimal("5"), DurationUnit.WORKING_DAYS),
+            (Channel.DIRECT, Decimal("5"), DurationUnit.WORKING_DAYS),
+        ),
+        fees=(),
+    )
+    version = procedure.current_version
+    for option in version.options.all():
+        Fee.objects.create(version=version, option=option, name="Lệ phí", amount=Decimal("135000"))
+    html = _html(Client().get(reverse("portal:procedure_detail", args=["3.000348"])))
+    fees_block = html[html.index('<ul class="fees">') :]
+    fees_block = fees_block[: fees_block.index("</ul>")]
+    assert fees_block.count("<li>") == 1
+    assert "135.000 đồng" in fees_block
+    assert "Trực tuyến, Trực tiếp" in fees_block
