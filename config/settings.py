@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "dichvucong.identity",
     "oauth2_provider",
     "dichvucong.procedures",
+    "dichvucong.dossiers",
     "dichvucong.api",
     "dichvucong.sites.portal",
     "dichvucong.sites.backoffice",
