@@ -64,9 +64,11 @@ lint: install
 	echo "lint: check --deploy"; $(DEPLOY_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING || rc=1; \
 	exit $$rc
 
-## bench: gunicorn on a free loopback port, one JSON line of latency figures per endpoint (BENCH_ARGS="--requests 500")
-bench: migrate
+## bench: (demo city loaded) gunicorn on a free loopback port, one JSON line of latency figures per endpoint
+## (BENCH_ARGS="--requests 500"), then catalog search p50/p95 in-process on the full catalog and on 10,000
+bench: demo
 	$(PY) manage.py bench $(BENCH_ARGS)
+	$(PY) manage.py bench_search
 
 ## messages: refresh each app's English catalog (source strings are Vietnamese) and compile it
 messages:
