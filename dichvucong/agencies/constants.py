@@ -69,6 +69,29 @@ ADMIN_ROLES = frozenset({Role.CITY_ADMIN, Role.AGENCY_ADMIN})
 CITY_ONLY_GRANTABLE_ROLES = frozenset({Role.CITY_ADMIN, Role.AUDITOR})
 
 
+class CalendarDayKind(models.TextChoices):
+    """What an admin-declared calendar day does to the working-day calendar (SPEC-VN §5.1)."""
+
+    HOLIDAY = "holiday", _("Ngày lễ, Tết")
+    DAY_OFF = "day_off", _("Ngày nghỉ bù, nghỉ thêm")
+    WORKING_DAY = "working_day", _("Ngày làm việc bù")
+
+
+class SlaState(models.TextChoices):
+    """Where a dossier stands against its due date: on time, near due (configurable) or overdue."""
+
+    ON_TIME = "on_time", _("Còn hạn")
+    NEAR_DUE = "near_due", _("Sắp đến hạn")
+    OVERDUE = "overdue", _("Quá hạn")
+
+
+class SupplementClockPolicy(models.TextChoices):
+    """What a supplement request does to the handling clock (SPEC-VN §5.1–5.2)."""
+
+    RESTART = "restart", _("Tính lại từ đầu")
+    PAUSE = "pause", _("Tạm dừng rồi tính tiếp")
+
+
 class AgencyErrorCode(models.TextChoices):
     CYCLE = "cycle", _("Không thể chọn cơ quan cấp dưới làm cơ quan cấp trên")
     OUT_OF_SCOPE = "out_of_scope", _("Ngoài phạm vi quản lý của bạn")

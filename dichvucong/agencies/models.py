@@ -15,7 +15,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dichvucong.accounts.constants import Role
-from dichvucong.agencies.constants import AGENCY_CODE_REGEX, PATH_MAX_LENGTH, AgencyKind, Weekday
+from dichvucong.agencies.constants import (
+    AGENCY_CODE_REGEX,
+    PATH_MAX_LENGTH,
+    AgencyKind,
+    CalendarDayKind,
+    Weekday,
+)
 
 agency_code_validator = RegexValidator(
     AGENCY_CODE_REGEX,
@@ -171,3 +177,41 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} @ {self.agency.code}"
+
+
+class CalendarDay(models.Model):
+    """A day an admin declares different from the weekly rhythm: a holiday, an extra day off, or a
+    weekend day declared a working day (ngày làm việc bù). ``agency`` NULL means the whole city; a row
+    for one agency wins over the city-wide row of the same date (``agencies.workdays``).
+    """
+
+    date = models.DateField(_("ngày"))
+    kind = models.CharField(_("loại ngày"), max_length=20, choices=CalendarDayKind.choices)
+    name = models.CharField(_("tên"), max_length=200)
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="calendar_days",
+        help_text=_("Để trống là áp dụng cho toàn thành phố."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ngày đặc biệt trong lịch làm việc")
+        verbose_name_plural = _("lịch ngày nghỉ, ngày làm bù")
+        ordering = ["date", "agency_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date"], condition=Q(agency__isnull=True), name="uniq_calendar_day_city"
+            ),
+            models.UniqueConstraint(
+                fields=["date", "agency"], condition=Q(agency__isnull=False), name="uniq_calendar_day_agency"
+            ),
+        ]
+        indexes = [models.Index(fields=["date"], name="calendar_day_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.name}"

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from dichvucong.accounts.constants import Role, UserKind
 from dichvucong.accounts.models import User
 from dichvucong.accounts.services import create_officer_account, set_user_active
-from dichvucong.agencies import permissions
+from dichvucong.agencies import permissions, workdays
 from dichvucong.agencies.constants import PATH_SEGMENT_WIDTH, AgencyErrorCode, default_office_hours
 from dichvucong.agencies.errors import AgencyError, AgencyImportError, OutOfScopeError
 from dichvucong.agencies.importer import (
@@ -258,6 +258,8 @@ def set_office_hours(*, actor: User | None, agency: Agency, windows: Iterable[Wi
         _require(permissions.can_edit_agency(actor, agency))
     before = [str(h) for h in agency.office_hours.all()]
     hours = _replace_office_hours(agency, windows)
+    workdays.invalidate()  # deadlines count inside these windows
+    transaction.on_commit(workdays.invalidate)
     record_audit(
         actor=actor,
         action="agencies.set_office_hours",
