@@ -9,3 +9,6 @@ class DossiersConfig(AppConfig):
     label = "dossiers"
     verbose_name = _("Hồ sơ thủ tục hành chính")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from dichvucong.dossiers import notification_templates  # noqa: F401 - registers the keys

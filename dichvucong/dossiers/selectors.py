@@ -1,0 +1,174 @@
+"""Reads of dossiers: the applicant's list, access-checked detail, public look-up, officer queues."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from dichvucong.accounts.models import Membership
+from dichvucong.agencies.scopes import DataScope, get_data_scope, restrict
+from dichvucong.dossiers.constants import DOSSIER_CODE_RE, DossierStatus, SubmissionChannel
+from dichvucong.dossiers.models import Dossier, DossierEvent
+
+# A code that never matches a real one: the look-up of a malformed code runs the same query.
+_NO_CODE = "-"  # no real code is a lone dash
+FIELD_PATH = "procedure_version__field__code"
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """What anyone holding the code may see."""
+
+    code: str
+    procedure_name: str
+    applicant_name: str
+    status: int
+    status_label: str
+    received_at: datetime | None
+    due_at: datetime | None
+    returned_at: datetime | None
+
+
+def mask_name(name: str) -> str:
+    """``"Nguyễn Văn An"`` → ``"Nguyễn V** A*"``: the family name, then only initials."""
+    words = (name or "").split()
+    if not words:
+        return ""
+    return " ".join([words[0], *(word[0] + "*" * (len(word) - 1) for word in words[1:])])
+
+
+def _base() -> QuerySet[Dossier]:
+    return Dossier.objects.select_related("procedure", "procedure_version", "agency", "owner")
+
+
+def _search(qs: QuerySet[Dossier], q: str) -> QuerySet[Dossier]:
+    q = (q or "").replace("\x00", "").strip()
+    if not q:
+        return qs
+    return qs.filter(
+        Q(code__icontains=q)
+        | Q(procedure_version__name__icontains=q)
+        | Q(procedure__code__iexact=q)
+        | Q(applicant_name__icontains=q)
+    )
+
+
+def _status_filter(qs: QuerySet[Dossier], status: Any) -> QuerySet[Dossier]:
+    if status is None or status == "":
+        return qs
+    if status == "draft":
+        return qs.filter(status__isnull=True)
+    try:
+        value = int(status)
+    except (TypeError, ValueError):
+        return qs.none()
+    return qs.filter(status=value) if value in DossierStatus.values else qs.none()
+
+
+def list_my_dossiers(user: Any, *, status: Any = None, q: str = "") -> QuerySet[Dossier]:
+    """The dossiers ``user`` owns or filed for one of their organisations, newest first.
+
+    ``status``: a national status code, ``"draft"`` for drafts, None for all.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return Dossier.objects.none()
+    organisations = Membership.objects.filter(user=user).values("organisation_id")
+    qs = _base().filter(Q(owner=user) | Q(organisation_id__in=organisations))
+    return _search(_status_filter(qs, status), q).order_by("-created_at", "-id")
+
+
+def _find(code_or_pk: Any) -> Dossier | None:
+    value = str(code_or_pk or "").strip()
+    if DOSSIER_CODE_RE.match(value):
+        return _base().filter(code=value).first()
+    if value.isdigit() and len(value) < 19:
+        return _base().filter(pk=int(value)).first()
+    return None
+
+
+def can_see(user: Any, dossier: Dossier) -> bool:
+    """Owner, member of its organisation, or an officer whose data scope covers its agency and field."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if dossier.owner_id == user.pk:
+        return True
+    if dossier.organisation_id is not None and dossier.organisation.memberships.filter(user=user).exists():
+        return True
+    field = dossier.procedure_version.field.code if dossier.procedure_version.field_id else None
+    return get_data_scope(user).allows(agency_id=dossier.agency_id, field_code=field)
+
+
+def get_dossier_for_user(user: Any, code_or_pk: Any) -> Dossier | None:
+    """The dossier by code or pk if ``user`` may see it; None otherwise (callers answer 404)."""
+    dossier = _find(code_or_pk)
+    if dossier is None or not can_see(user, dossier):
+        return None
+    return dossier
+
+
+def lookup_public(code: str) -> PublicStatus | None:
+    """Public tracking by code: masked name, status and dates only. Unknown and malformed codes are
+    answered the same way, after the same query."""
+    value = str(code or "").strip().upper()
+    wanted = value if DOSSIER_CODE_RE.match(value) else _NO_CODE
+    row = (
+        Dossier.objects.filter(code=wanted, status__isnull=False)
+        .values(
+            "code",
+            "procedure_version__name",
+            "applicant_name",
+            "status",
+            "received_at",
+            "due_at",
+            "returned_at",
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    return PublicStatus(
+        code=row["code"],
+        procedure_name=row["procedure_version__name"],
+        applicant_name=mask_name(row["applicant_name"]),
+        status=row["status"],
+        status_label=str(DossierStatus(row["status"]).label),
+        received_at=row["received_at"],
+        due_at=row["due_at"],
+        returned_at=row["returned_at"],
+    )
+
+
+def _in_scope(scope: DataScope) -> QuerySet[Dossier]:
+    return restrict(_base(), scope, agency_path="agency", field_path=FIELD_PATH)
+
+
+def list_reception_queue(scope: DataScope) -> QuerySet[Dossier]:
+    """Online dossiers waiting for a reception decision (NEW) at agencies in ``scope``, oldest first."""
+    return (
+        _in_scope(scope)
+        .filter(channel=SubmissionChannel.ONLINE, status=DossierStatus.NEW)
+        .order_by("submitted_at", "id")
+    )
+
+
+def list_dossiers_in_scope(
+    scope: DataScope, *, status: Any = None, q: str = "", channel: Any = None
+) -> QuerySet[Dossier]:
+    """Submitted dossiers of the agencies (and fields) in ``scope``, newest first; drafts never."""
+    qs = _in_scope(scope).filter(status__isnull=False)
+    if status not in (None, ""):
+        qs = _status_filter(qs, status)
+    if channel not in (None, ""):
+        try:
+            qs = qs.filter(channel=int(channel))
+        except (TypeError, ValueError):
+            qs = qs.none()
+    return _search(qs, q).order_by("-received_at", "-submitted_at", "-id")
+
+
+def history(dossier: Dossier) -> list[DossierEvent]:
+    """The dossier's events in order, with actor and agency."""
+    return list(dossier.events.select_related("actor", "agency").order_by("at", "id"))

@@ -1,0 +1,119 @@
+"""``manage.py generate_dossiers``: benchmark data that looks like the real thing and keeps codes right."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from dichvucong.accounts.models import User
+from dichvucong.agencies.constants import AgencyKind
+from dichvucong.agencies.tests.factories import make_agency
+from dichvucong.core import clock
+from dichvucong.dossiers.constants import DOSSIER_CODE_RE, DossierStatus, SubmissionChannel
+from dichvucong.dossiers.models import Dossier, DossierCodeCounter, DossierEvent
+from dichvucong.procedures.constants import Channel, DurationUnit
+from dichvucong.procedures.tests.factories import make_procedure
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalog(db: None) -> None:
+    city = make_agency(kind=AgencyKind.CITY, name="Ủy ban nhân dân Thành phố", code="000.00.00.H29")
+    wards = [
+        make_agency(parent=city, kind=AgencyKind.WARD, name=f"Phường {n}", code=f"000.50.{60 + n:02d}.H29")
+        for n in range(3)
+    ]
+    make_procedure(
+        code="1.001193",
+        options=((Channel.ONLINE, Decimal("3"), DurationUnit.WORKING_DAYS),),
+        agencies=wards,
+    )
+    make_procedure(code="2.000815", options=((Channel.DIRECT, None, DurationUnit.NONE),), agencies=wards[:1])
+
+
+def _run(*args: str) -> str:
+    out = StringIO()
+    call_command("generate_dossiers", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_generates_the_asked_number_with_a_realistic_mix(catalog: None) -> None:
+    """Given a catalog, when 600 dossiers are generated, then there are 600 with 2–6 events each, several
+    statuses and every channel, owners among the synthetic accounts, and a summary line."""
+    output = _run("--count", "600", "--users", "50", "--years", "2")
+
+    assert "Generated 600 dossiers" in output
+    assert Dossier.objects.count() == 600
+    per_dossier = Counter(DossierEvent.objects.values_list("dossier_id", flat=True))
+    assert len(per_dossier) == 600
+    assert min(per_dossier.values()) >= 2 and max(per_dossier.values()) <= 6
+    statuses = set(Dossier.objects.values_list("status", flat=True))
+    assert {DossierStatus.RETURNED, DossierStatus.PROCESSING, DossierStatus.NEW} <= statuses
+    assert set(Dossier.objects.values_list("channel", flat=True)) == set(SubmissionChannel.values)
+    owners = set(Dossier.objects.exclude(owner=None).values_list("owner__username", flat=True))
+    assert owners and all(name.startswith("bench-user-") for name in owners)
+    assert User.objects.filter(username__startswith="bench-user-").count() == 50
+    assert not Dossier.objects.filter(channel=SubmissionChannel.ONLINE, owner=None).exists()
+
+
+def test_codes_are_unique_dated_and_continue_the_counters(catalog: None) -> None:
+    """Given two runs, then every received dossier has a unique legal code dated on its reception day,
+    numbered 1..n per agency and day with no gap, and the daily counters hold n (so a real reception
+    that day would continue after it)."""
+    _run("--count", "400", "--users", "20", "--years", "1")
+    _run("--count", "400", "--users", "20", "--years", "1", "--seed", "2")
+
+    received = list(Dossier.objects.exclude(received_at=None).values_list("code", "received_at", "agency_id"))
+    codes = [code for code, _at, _agency in received]
+    assert len(codes) == len(set(codes))
+    numbers: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for code, at, agency_id in received:
+        assert DOSSIER_CODE_RE.match(code)
+        day = code.split("-")[1]
+        assert day == timezone.localtime(at).strftime("%y%m%d")
+        numbers[(agency_id, day)].append(int(code.rsplit("-", 1)[1]))
+    counters = {
+        (c.agency_id, c.day.strftime("%y%m%d")): c.last_number for c in DossierCodeCounter.objects.all()
+    }
+    for key, seen in numbers.items():
+        assert sorted(seen) == list(range(1, len(seen) + 1))
+        assert counters[key] == len(seen)
+    assert not Dossier.objects.filter(received_at=None).exclude(code=None).exists()
+
+
+def test_dates_stay_in_the_past_and_in_order(catalog: None) -> None:
+    """Given generated dossiers, then nothing happens in the future, events are in order, and a dossier
+    is received before it is due and returned after it is resolved."""
+    _run("--count", "300", "--users", "10", "--years", "1")
+    now = clock.now()
+
+    assert not DossierEvent.objects.filter(at__gt=now).exists()
+    assert not Dossier.objects.filter(received_at__gt=now).exists()
+    for dossier in Dossier.objects.prefetch_related("events"):
+        times = [e.at for e in sorted(dossier.events.all(), key=lambda e: e.pk)]
+        assert times == sorted(times)
+        if dossier.due_at is not None:
+            assert dossier.received_at < dossier.due_at
+        if dossier.returned_at is not None:
+            assert dossier.resolved_at <= dossier.returned_at
+        assert dossier.created_at <= dossier.updated_at
+
+
+def test_refuses_without_a_catalog(db: None) -> None:
+    """Given no procedure received anywhere, when generating, then it stops with a clear message."""
+    with pytest.raises(CommandError, match="load the catalog"):
+        _run("--count", "10")
+
+
+def test_refuses_a_count_below_one(catalog: None) -> None:
+    """Given --count 0, then the command refuses and writes nothing."""
+    with pytest.raises(CommandError, match="--count"):
+        _run("--count", "0")
+    assert not Dossier.objects.exists()
