@@ -33,3 +33,11 @@ def admin_client(client: object, admin_user: object) -> object:
     from dichvucong.security.testing import login_verified
 
     return login_verified(client, admin_user)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_working_day_calendar() -> None:
+    """Each test starts with an empty in-process calendar cache (the database was rolled back)."""
+    from dichvucong.agencies.workdays import clear_local_cache
+
+    clear_local_cache()

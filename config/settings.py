@@ -8,6 +8,7 @@ a secret key and allowed hosts and turns every secure-cookie and HSTS switch on.
 from __future__ import annotations
 
 import os
+from datetime import time as _time
 from pathlib import Path
 
 import dj_database_url
@@ -15,7 +16,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_choice, env_int, env_list, env_str
+from config.env import env_bool, env_choice, env_int, env_list, env_parsed, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -290,6 +291,33 @@ SMS_GATEWAY_API_KEY = env_str("SMS_GATEWAY_API_KEY")
 SMS_SENDER_NAME = env_str("SMS_SENDER_NAME", "DICHVUCONG")
 SMS_TIMEOUT = env_int("SMS_TIMEOUT", 10, minimum=1)
 
+# --- Dossier uploads and ClamAV (dichvucong.dossiers.uploads, dichvucong.clients.clamav) ------------
+DOSSIER_MAX_UPLOAD_MB = env_int("DOSSIER_MAX_UPLOAD_MB", 10, minimum=1, maximum=100)
+DOSSIER_UPLOAD_TYPES = env_list("DOSSIER_UPLOAD_TYPES", ["pdf", "jpg", "jpeg", "png", "docx", "xlsx", "odt"])
+CLAMAV_HOST = env_str("CLAMAV_HOST")  # empty: no virus scan (documents are marked "not scanned")
+CLAMAV_PORT = env_int("CLAMAV_PORT", 3310, minimum=1, maximum=65535)
+CLAMAV_TIMEOUT = env_int("CLAMAV_TIMEOUT", 10, minimum=1)
+
+# --- Working-day calendar and deadlines (dichvucong.agencies.workdays, SPEC-VN §5) ----------------
+# Near due when the working time left is at most this % of the allowed time (never less than 1 working day).
+DEADLINE_NEAR_DUE_PERCENT = env_int("DEADLINE_NEAR_DUE_PERCENT", 20, minimum=0, maximum=100)
+# Wards open Saturday mornings for reception; whether Saturdays count for deadlines is a policy (default no).
+DEADLINE_COUNT_SATURDAYS = env_bool("DEADLINE_COUNT_SATURDAYS", False)
+SUPPLEMENT_CLOCK_POLICY = env_choice("SUPPLEMENT_CLOCK_POLICY", ("restart", "pause"), "restart")
+# Decree 61 Art. 19: a dossier received after this time counts from the next working day.
+AFTERNOON_CUTOFF = env_parsed("AFTERNOON_CUTOFF", _time.fromisoformat, _time(15, 0), "a time HH:MM")
+
+# --- Signed slips: PAdES signature of receipts and notices (dichvucong.core.signing) ---------------
+# PEM files of the agency's signing key and certificate (the certificate file may carry the chain).
+# Unset outside production: a local test CA signs, generated once into VAR_DIR/signing/.
+SIGNING_CERT_FILE = env_str("SIGNING_CERT_FILE")
+SIGNING_KEY_FILE = env_str("SIGNING_KEY_FILE")
+SIGNING_KEY_PASSWORD = env_str("SIGNING_KEY_PASSWORD")
+if bool(SIGNING_CERT_FILE) != bool(SIGNING_KEY_FILE):
+    raise ImproperlyConfigured("SIGNING_CERT_FILE and SIGNING_KEY_FILE must be set together")
+# Production without a certificate refuses to issue slips unless this is false (then they go unsigned).
+SIGNING_REQUIRED = env_bool("SIGNING_REQUIRED", PRODUCTION)
+
 # --- Assistant's optional language model (adapter in dichvucong.clients.llm; off when unset) ----------
 LLM_BASE_URL = env_str("LLM_BASE_URL")
 LLM_API_KEY = env_str("LLM_API_KEY")
@@ -344,6 +372,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "dichvucong.api.exceptions.exception_handler",
+    # Public dossier look-up (dichvucong.dossiers.api.LookupView), per client address.
+    "DEFAULT_THROTTLE_RATES": {"lookup": "60/minute"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "dichvucong API",
@@ -444,6 +474,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # WeasyPrint logs every rendering step at INFO (slips are rendered per request).
+        "weasyprint": {"level": "WARNING"},
         # runserver's request lines carry query strings (?code=…): through the redacting handler.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },

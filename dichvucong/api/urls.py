@@ -4,6 +4,7 @@ from django.urls import path
 
 from dichvucong.agencies.api import AgencyListView
 from dichvucong.api.views import SchemaView
+from dichvucong.dossiers.api import DossierDetailView, DossierListCreateView, LookupView
 from dichvucong.identity.api import MeView
 from dichvucong.procedures.api import (
     FieldListView,
@@ -24,4 +25,7 @@ urlpatterns = [
     path("procedures/<str:code>/", ProcedureDetailView.as_view(), name="procedure"),
     path("fields/", FieldListView.as_view(), name="fields"),
     path("life-events/", LifeEventListView.as_view(), name="life-events"),
+    path("dossiers/", DossierListCreateView.as_view(), name="dossiers"),
+    path("dossiers/<str:code>/", DossierDetailView.as_view(), name="dossier"),
+    path("lookup/<str:code>/", LookupView.as_view(), name="lookup"),
 ]

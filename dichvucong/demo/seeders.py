@@ -31,7 +31,9 @@ from dichvucong.demo.accounts import (
     DEMO_OFFICERS,
     DEMO_TOTP_SECRET,
 )
+from dichvucong.demo.calendar import seed_calendar
 from dichvucong.demo.catalog import seed_catalog
+from dichvucong.demo.dossiers import seed_dossiers
 
 
 @dataclass(frozen=True)
@@ -177,9 +179,11 @@ def seed_oidc_clients(ctx: SeedContext) -> None:
 
 SEEDERS: list[Seeder] = [
     seed_agencies,
+    seed_calendar,
     seed_accounts,
     seed_two_factor,
     seed_catalog,
     seed_faq,
     seed_oidc_clients,
+    seed_dossiers,
 ]

@@ -78,13 +78,6 @@ def ward_admin(make_officer: Any) -> Any:
     return officer
 
 
-@pytest.fixture
-def ward_unit_head(make_officer: Any) -> Any:
-    from dichvucong.accounts.constants import Role
-
-    return make_officer(role=Role.UNIT_HEAD, full_name="Vo Thi Hanh")
-
-
 TABLE_PAGES = ["users", "user_detail", "agencies", "agency_edit", "preferences", "audit"]
 
 
@@ -211,13 +204,14 @@ def test_menu_button_toggles_the_navigation_at_phone_width(
 
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_short_back_office_menu_stays_open_within_two_rows(
-    page: Any, context: Any, live_server: Any, ward_unit_head: Any, language: str
+    page: Any, context: Any, live_server: Any, make_officer: Any, language: str
 ) -> None:
-    """Given a unit head's short menu (at most three entries) at 320 px, then no Menu button is shown
+    """Given a specialist's short menu (at most three entries) at 320 px, then no Menu button is shown
     and the entries stay visible in at most two rows."""
-    _open_as(
-        page, context, live_server, user=ward_unit_head, path="/backoffice/", language=language, width=320
-    )
+    from dichvucong.accounts.constants import Role
+
+    specialist = make_officer(role=Role.SPECIALIST, full_name="Vo Thi Hanh")
+    _open_as(page, context, live_server, user=specialist, path="/backoffice/", language=language, width=320)
     assert 1 < page.locator("nav.bo-nav a").count() <= 3
     assert page.locator("nav.bo-nav button").count() == 0
     tops = {round(box["y"]) for box in (a.bounding_box() for a in page.locator("nav.bo-nav a").all())}

@@ -21,6 +21,21 @@ SAMPLE_CONTEXT = {
     "ip_address": "203.0.113.7",
     "signed_in_at": "01/01/2026 08:00",
     "valid_minutes": 60,
+    # dossier.* (registered by dichvucong.dossiers)
+    "dossier_ref": "000.50.68.H29-260311-0001",
+    "code": "000.50.68.H29-260311-0001",
+    "procedure_name": "Đăng ký khai sinh",
+    "agency_name": "Ủy ban nhân dân Phường Bến Thành",
+    "submitted_at": "11/03/2026 09:00",
+    "received_at": "11/03/2026 09:00",
+    "due_at": "16/03/2026 09:00",
+    "reason": "Không thuộc thẩm quyền",
+    "items": "- Giấy chứng sinh",
+    "deadline": "16/03/2026",
+    "note": "",
+    "results": "Giấy khai sinh",
+    "method": "Trả qua dịch vụ bưu chính",
+    "returned_at": "20/03/2026 10:00",
 }
 
 

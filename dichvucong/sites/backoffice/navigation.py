@@ -87,6 +87,11 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         frozenset({"backoffice:oidc_client_create", "backoffice:oidc_client_detail"}),
     ),
     NavItem(
+        pgettext_lazy("back-office menu", "Lịch làm việc"),
+        "backoffice:calendar",
+        frozenset({Role.CITY_ADMIN}),
+    ),
+    NavItem(
         pgettext_lazy("back-office menu", "Nhật ký hệ thống"),
         "backoffice:audit_log",
         frozenset({Role.CITY_ADMIN, Role.AUDITOR}),

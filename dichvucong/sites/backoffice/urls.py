@@ -1,6 +1,16 @@
 from django.urls import path
 
-from . import admin_views, audit_views, catalog_views, faq_views, oidc_client_views, security_views, views
+from . import (
+    admin_views,
+    audit_views,
+    calendar_views,
+    catalog_views,
+    dossier_views,
+    faq_views,
+    oidc_client_views,
+    security_views,
+    views,
+)
 
 app_name = "backoffice"
 
@@ -21,6 +31,8 @@ urlpatterns = [
     path("oidc/", oidc_client_views.oidc_client_list, name="oidc_clients"),
     path("oidc/new/", oidc_client_views.oidc_client_create, name="oidc_client_create"),
     path("oidc/<int:pk>/", oidc_client_views.oidc_client_detail, name="oidc_client_detail"),
+    path("calendar/", calendar_views.calendar, name="calendar"),
+    path("calendar/<int:pk>/remove/", calendar_views.calendar_remove, name="calendar_remove"),
     path("audit/", audit_views.audit_log, name="audit_log"),
     path("audit/verify/", audit_views.audit_verify, name="audit_verify"),
     path("catalog/", catalog_views.catalog_list, name="catalog"),
@@ -35,4 +47,24 @@ urlpatterns = [
     path("faq/import/", faq_views.faq_import, name="faq_import"),
     path("faq/<int:pk>/", faq_views.faq_edit, name="faq_edit"),
     path("faq/<int:pk>/published/", faq_views.faq_set_published, name="faq_set_published"),
+    # One-stop counter: reception, decisions, counter intake, results, search (dossier_views).
+    path("tiep-nhan/", dossier_views.reception, name="reception"),
+    path("tiep-nhan/moi/", dossier_views.counter_intake, name="counter_intake"),
+    path("tra-ket-qua/", dossier_views.results, name="results"),
+    path("tra-cuu-ho-so/", dossier_views.dossier_search, name="dossier_search"),
+    path("ho-so/<int:pk>/", dossier_views.dossier_detail, name="dossier_detail"),
+    path("ho-so/<int:pk>/tiep-nhan/", dossier_views.dossier_accept, name="dossier_accept"),
+    path("ho-so/<int:pk>/tu-choi/", dossier_views.dossier_refuse, name="dossier_refuse"),
+    path("ho-so/<int:pk>/yeu-cau-bo-sung/", dossier_views.dossier_supplement, name="dossier_supplement"),
+    path("ho-so/<int:pk>/tep/<int:document_pk>/", dossier_views.dossier_document, name="dossier_document"),
+    path("ho-so/<int:pk>/giay-tiep-nhan.pdf", dossier_views.dossier_receipt, name="dossier_receipt"),
+    path("ho-so/<int:pk>/phieu-tu-choi.pdf", dossier_views.dossier_refusal_pdf, name="dossier_refusal_pdf"),
+    path(
+        "ho-so/<int:pk>/phieu-bo-sung/<int:request_pk>.pdf",
+        dossier_views.dossier_supplement_pdf,
+        name="dossier_supplement_pdf",
+    ),
+    path("ho-so/<int:pk>/ket-qua/", dossier_views.dossier_attach_result, name="dossier_attach_result"),
+    path("ho-so/<int:pk>/xu-ly-xong/", dossier_views.dossier_resolve, name="dossier_resolve"),
+    path("ho-so/<int:pk>/tra-ket-qua/", dossier_views.dossier_return, name="dossier_return"),
 ]

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import account_views, catalog_views, notification_views, security_views, token_views, views
+from . import (
+    account_views,
+    catalog_views,
+    dossier_views,
+    notification_views,
+    security_views,
+    token_views,
+    views,
+)
 
 app_name = "portal"
 
@@ -17,6 +25,18 @@ urlpatterns = [
     ),
     path("thu-tuc/phuong/", catalog_views.choose_ward, name="choose_ward"),
     path("thu-tuc/<str:code>/", catalog_views.procedure_detail, name="procedure_detail"),
+    # Dossiers: apply online, my dossiers, public look-up (dossier_views).
+    path("nop-ho-so/<str:code>/", dossier_views.apply, name="dossier_apply"),
+    path("nop-ho-so/<str:code>/<int:pk>/nop/", dossier_views.submit, name="dossier_submit"),
+    path("nop-ho-so/<str:code>/<int:pk>/<slug:step>/", dossier_views.apply_step, name="dossier_apply_step"),
+    path("ho-so-cua-toi/", dossier_views.my_dossiers, name="my_dossiers"),
+    path("ho-so-cua-toi/<int:pk>/", dossier_views.dossier_detail, name="dossier_detail"),
+    path("ho-so-cua-toi/<int:pk>/da-nop/", dossier_views.submitted, name="dossier_submitted"),
+    path("ho-so-cua-toi/<int:pk>/tep/<int:document_id>/", dossier_views.dossier_file, name="dossier_file"),
+    path("ho-so-cua-toi/<int:pk>/giay-tiep-nhan/", dossier_views.dossier_receipt, name="dossier_receipt"),
+    path("ho-so-cua-toi/<int:pk>/bo-sung/", dossier_views.dossier_supplement, name="dossier_supplement"),
+    path("ho-so-cua-toi/<int:pk>/rut/", dossier_views.dossier_withdraw, name="dossier_withdraw"),
+    path("tra-cuu/", dossier_views.lookup, name="lookup"),
     path("hoi-dap/", catalog_views.faq_page, name="faq"),
     path("tro-ly/", catalog_views.assistant, name="assistant"),
     path("tuyen-bo-tro-nang/", views.accessibility_statement, name="accessibility"),

@@ -211,12 +211,14 @@ def test_procedure_page_is_shareable_and_printable(catalog):
     assert "style=" not in html and not re.search(r"<script(?![^>]*\bsrc=)", html)
 
 
-def test_apply_online_leads_to_login_with_next_while_dossiers_do_not_exist(catalog):
-    """Given an anonymous visitor, when the page offers "apply online", then it leads to the login page
-    coming back to the procedure."""
+def test_apply_online_leads_to_the_online_application(catalog):
+    """Given an anonymous visitor, when the page offers "apply online", then it leads to the online
+    application, which asks them to log in and comes back."""
     html = _html(Client().get(reverse("portal:procedure_detail", args=["1.001193"])))
     assert "Nộp hồ sơ trực tuyến" in html
-    assert "/login/?next=%2Fthu-tuc%2F1.001193%2F" in html
+    assert 'href="/nop-ho-so/1.001193/"' in html
+    response = Client().get("/nop-ho-so/1.001193/")
+    assert response.status_code == 302 and response["Location"] == "/login/?next=/nop-ho-so/1.001193/"
 
 
 def test_central_procedure_points_to_the_national_portal_instead_of_applying(catalog):

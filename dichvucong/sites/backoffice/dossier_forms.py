@@ -1,0 +1,343 @@
+"""Forms of the one-stop counter: decisions on a dossier, counter intake, results and the search.
+
+Forms only check what people typed (required fields, the 12-digit CCCD, the deadline range); the rules
+of the dossier lifecycle stay in ``dossiers.services``, whose ``DossierError`` the views show on the form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dichvucong.accounts.validation import AccountError, clean_cccd, clean_phone
+from dichvucong.dossiers.constants import ApplicantKind, DossierStatus, ReturnMethod, SubmissionChannel
+from dichvucong.dossiers.uploads import allowed_extensions, max_upload_bytes
+
+# Free-text rows of a supplement request, besides the procedure's required documents.
+FREE_SUPPLEMENT_ROWS = 3
+MAX_REASON = 1000
+
+
+def mark_errors(form: forms.BaseForm) -> None:
+    """Ties each field's error message to its control (aria-invalid, aria-describedby)."""
+    for name in form.errors:
+        if name in form.fields:
+            bound = form[name]
+            attrs = form.fields[name].widget.attrs
+            attrs["aria-invalid"] = "true"
+            described = [f"{bound.auto_id}_error"]
+            if form.fields[name].help_text:
+                described.append(f"{bound.auto_id}_helptext")
+            attrs["aria-describedby"] = " ".join(described)
+
+
+class HelpTextMixin:
+    """Points every field with a help text at it (aria-describedby) before any error does."""
+
+    def _describe_help(self) -> None:
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            if field.help_text:
+                field.widget.attrs.setdefault("aria-describedby", f"id_{self.add_prefix(name)}_helptext")  # type: ignore[attr-defined]
+
+
+class AcceptForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("Ghi chú tiếp nhận (không bắt buộc)"),
+        max_length=MAX_REASON,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class RefuseForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Lý do từ chối tiếp nhận"),
+        max_length=MAX_REASON,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Lý do được in trên Phiếu từ chối (Mẫu 03) và gửi cho người nộp."),
+        error_messages={"required": gettext_lazy("Hãy nêu lý do từ chối tiếp nhận hồ sơ.")},
+    )
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Hãy nêu lý do từ chối tiếp nhận hồ sơ."))
+        return reason
+
+
+class SupplementForm(HelpTextMixin, forms.Form):
+    """The exact list of what is missing: required items ticked with a reason each, plus free rows."""
+
+    note = forms.CharField(
+        label=gettext_lazy("Hướng dẫn chung cho người nộp"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    deadline_days = forms.IntegerField(
+        label=gettext_lazy("Hạn bổ sung (số ngày làm việc)"),
+        min_value=1,
+        max_value=60,
+        initial=3,
+    )
+    guided_once = forms.BooleanField(
+        label=gettext_lazy(
+            "Tôi xác nhận danh sách trên là đầy đủ: người nộp chỉ phải bổ sung một lần "
+            "theo đúng hướng dẫn này."
+        ),
+        error_messages={"required": gettext_lazy("Hãy xác nhận đã hướng dẫn đầy đủ, một lần.")},
+    )
+
+    def __init__(self, *args: Any, required_documents: Iterable[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.required_documents = list(required_documents)
+        for document in self.required_documents:
+            self.fields[f"item_{document.pk}"] = forms.BooleanField(label=document.name, required=False)
+            self.fields[f"reason_{document.pk}"] = forms.CharField(
+                label=_("Lý do, yêu cầu cụ thể (%(name)s)") % {"name": Truncator(document.name).chars(60)},
+                max_length=MAX_REASON,
+                required=False,
+            )
+        for row in range(1, FREE_SUPPLEMENT_ROWS + 1):
+            self.fields[f"free_title_{row}"] = forms.CharField(
+                label=_("Giấy tờ, nội dung khác %(row)s") % {"row": row}, max_length=500, required=False
+            )
+            self.fields[f"free_reason_{row}"] = forms.CharField(
+                label=_("Lý do %(row)s") % {"row": row}, max_length=MAX_REASON, required=False
+            )
+        self._describe_help()
+
+    def document_rows(self) -> list[tuple[Any, forms.BoundField, forms.BoundField]]:
+        return [(d, self[f"item_{d.pk}"], self[f"reason_{d.pk}"]) for d in self.required_documents]
+
+    def free_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [
+            (self[f"free_title_{row}"], self[f"free_reason_{row}"])
+            for row in range(1, FREE_SUPPLEMENT_ROWS + 1)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        items: list[dict[str, str]] = []
+        for document in self.required_documents:
+            reason = (data.get(f"reason_{document.pk}") or "").strip()
+            if data.get(f"item_{document.pk}"):
+                if not reason:
+                    self.add_error(f"reason_{document.pk}", _("Hãy ghi rõ lý do cần bổ sung giấy tờ này."))
+                items.append({"title": document.name, "reason": reason})
+        for row in range(1, FREE_SUPPLEMENT_ROWS + 1):
+            title = (data.get(f"free_title_{row}") or "").strip()
+            reason = (data.get(f"free_reason_{row}") or "").strip()
+            if title and not reason:
+                self.add_error(f"free_reason_{row}", _("Hãy ghi rõ lý do cần bổ sung nội dung này."))
+            elif reason and not title:
+                self.add_error(f"free_title_{row}", _("Hãy ghi tên giấy tờ hoặc nội dung cần bổ sung."))
+            if title:
+                items.append({"title": title, "reason": reason})
+        if not items:
+            raise forms.ValidationError(
+                _("Hãy chọn ít nhất một giấy tờ hoặc ghi một nội dung cần bổ sung, kèm lý do.")
+            )
+        data["items"] = items
+        return data
+
+
+class ProcedureSearchForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Tên hoặc mã thủ tục"), max_length=200, required=False)
+
+
+class CounterIntakeForm(HelpTextMixin, forms.Form):
+    """A walk-in dossier: where it is received, who files it, what they ask, the scanned documents."""
+
+    agency = forms.TypedChoiceField(label=gettext_lazy("Cơ quan tiếp nhận"), coerce=int)
+    applicant_kind = forms.TypedChoiceField(
+        label=gettext_lazy("Đối tượng nộp hồ sơ"),
+        choices=ApplicantKind.choices,
+        coerce=int,
+        initial=ApplicantKind.CITIZEN,
+    )
+    name = forms.CharField(
+        label=gettext_lazy("Họ và tên người nộp (hoặc tên tổ chức)"),
+        max_length=200,
+        error_messages={"required": gettext_lazy("Hãy nhập họ và tên người nộp.")},
+    )
+    id_number = forms.CharField(
+        label=gettext_lazy("Số định danh cá nhân (CCCD) của người nộp"),
+        max_length=20,
+        help_text=gettext_lazy("12 chữ số, in trên thẻ căn cước."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"required": gettext_lazy("Hãy nhập số định danh cá nhân (CCCD).")},
+    )
+    phone = forms.CharField(
+        label=gettext_lazy("Số điện thoại"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    email = forms.EmailField(label=gettext_lazy("Thư điện tử"), required=False)
+    address = forms.CharField(label=gettext_lazy("Địa chỉ"), max_length=300, required=False)
+    content = forms.CharField(
+        label=gettext_lazy("Nội dung yêu cầu giải quyết"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": gettext_lazy("Hãy ghi nội dung yêu cầu giải quyết.")},
+    )
+    queue_ticket = forms.CharField(
+        label=gettext_lazy("Số thứ tự lấy số (nếu có)"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        agencies: Iterable[Any] = (),
+        required_documents: Iterable[Any] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        agencies = list(agencies)
+        self.fields["agency"].choices = [(a.pk, a.name) for a in agencies]
+        if len(agencies) == 1:
+            self.fields["agency"].initial = agencies[0].pk
+        self.required_documents = list(required_documents)
+        extensions = allowed_extensions()
+        scan_help = _("Bản quét: %(types)s; tối đa %(size)s MB.") % {
+            "types": ", ".join(ext.upper() for ext in extensions),
+            "size": max_upload_bytes() // (1024 * 1024),
+        }
+        for document in self.required_documents:
+            self.fields[f"doc_{document.pk}"] = forms.FileField(
+                label=document.name,
+                required=False,
+                help_text=scan_help,
+                widget=forms.ClearableFileInput(attrs={"accept": ",".join(f".{ext}" for ext in extensions)}),
+            )
+        self._describe_help()
+
+    def document_fields(self) -> list[tuple[Any, forms.BoundField]]:
+        return [(d, self[f"doc_{d.pk}"]) for d in self.required_documents]
+
+    def identity_fields(self) -> list[forms.BoundField]:
+        names = ("applicant_kind", "name", "id_number", "phone", "email", "address")
+        return [self[name] for name in names]
+
+    def clean_id_number(self) -> str:
+        try:
+            return clean_cccd(self.cleaned_data["id_number"])
+        except AccountError as error:
+            raise forms.ValidationError(error.message) from None
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data["phone"].strip()
+        if not raw:
+            return ""
+        try:
+            return clean_phone(raw)
+        except AccountError as error:
+            raise forms.ValidationError(error.message) from None
+
+    def uploads(self) -> dict[int, Any]:
+        """RequiredDocument id → the scanned file, for the documents that were given."""
+        return {
+            d.pk: self.cleaned_data[f"doc_{d.pk}"]
+            for d in self.required_documents
+            if self.cleaned_data.get(f"doc_{d.pk}")
+        }
+
+
+class ResultForm(forms.Form):
+    title = forms.CharField(
+        label=gettext_lazy("Tên kết quả"),
+        max_length=500,
+        error_messages={"required": gettext_lazy("Hãy nhập tên giấy tờ kết quả.")},
+    )
+    upload = forms.FileField(
+        label=gettext_lazy("Tệp kết quả"),
+        error_messages={"required": gettext_lazy("Hãy chọn tệp kết quả.")},
+    )
+
+
+class ResolveForm(forms.Form):
+    note = forms.CharField(label=gettext_lazy("Ghi chú"), max_length=MAX_REASON, required=False)
+
+
+class ReturnForm(forms.Form):
+    method = forms.TypedChoiceField(
+        label=gettext_lazy("Hình thức trả kết quả"),
+        choices=[
+            (ReturnMethod.COUNTER.value, ReturnMethod.COUNTER.label),
+            (ReturnMethod.POSTAL.value, ReturnMethod.POSTAL.label),
+        ],
+        coerce=int,
+        initial=ReturnMethod.COUNTER,
+        widget=forms.RadioSelect,
+    )
+    tracking_number = forms.CharField(
+        label=gettext_lazy("Số hiệu bưu gửi (khi trả qua bưu chính)"), max_length=64, required=False
+    )
+    note = forms.CharField(label=gettext_lazy("Ghi chú"), max_length=MAX_REASON, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("method") == ReturnMethod.POSTAL and not (data.get("tracking_number") or "").strip():
+            self.add_error("tracking_number", _("Hãy nhập số hiệu bưu gửi khi trả kết quả qua bưu chính."))
+        return data
+
+    def full_note(self) -> str:
+        data = self.cleaned_data
+        parts = []
+        if data["method"] == ReturnMethod.POSTAL:
+            parts.append(_("Số hiệu bưu gửi: %(number)s") % {"number": data["tracking_number"].strip()})
+        if data["note"].strip():
+            parts.append(data["note"].strip())
+        return "\n".join(parts)
+
+
+STATUS_CHOICES = [("", gettext_lazy("Tất cả"))] + [(str(v), label) for v, label in DossierStatus.choices]
+CHANNEL_CHOICES = [("", gettext_lazy("Tất cả"))] + [(str(v), label) for v, label in SubmissionChannel.choices]
+
+
+class DossierSearchForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Mã hồ sơ"),
+        max_length=64,
+        required=False,
+        help_text=gettext_lazy("Nhập hoặc quét mã vạch trên giấy tiếp nhận."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    name = forms.CharField(label=gettext_lazy("Tên người nộp"), max_length=200, required=False)
+    status = forms.TypedChoiceField(
+        label=gettext_lazy("Trạng thái"), choices=STATUS_CHOICES, coerce=int, empty_value=None, required=False
+    )
+    channel = forms.TypedChoiceField(
+        label=gettext_lazy("Kênh nộp"), choices=CHANNEL_CHOICES, coerce=int, empty_value=None, required=False
+    )
+    date_from = forms.DateField(
+        label=gettext_lazy("Nộp hoặc tiếp nhận từ ngày"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("Đến ngày"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs["aria-describedby"] = "id_code_helptext"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("Ngày kết thúc phải sau ngày bắt đầu."))
+        return data
