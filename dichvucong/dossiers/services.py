@@ -25,6 +25,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -264,8 +265,17 @@ def _notify(dossier: Dossier, template: str, event: DossierEvent, **context: Any
         recipient=dossier.owner,
         template=template,
         context={**base, **context},
+        link=_tracking_path(dossier),
         idempotency_key=f"dossier:{dossier.pk}:{event.action}:{event.pk}",
     )
+
+
+def _tracking_path(dossier: Dossier) -> str:
+    """The applicant's page of this dossier in the portal (by URL name: the portal routes to it)."""
+    try:
+        return reverse("portal:dossier_detail", args=[dossier.pk])
+    except NoReverseMatch:
+        return ""
 
 
 def _check_procedure(version: ProcedureVersion, agency: Agency, *, online: bool) -> None:

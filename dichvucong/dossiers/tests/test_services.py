@@ -113,6 +113,7 @@ def test_receive_issues_code_and_due_date_and_notifies(world) -> None:
     assert dossier.due_at is not None and dossier.due_at > WEDNESDAY_9AM + timedelta(days=2)
     notice = Notification.objects.get(recipient=world.citizen, template="dossier.received")
     assert dossier.code in notice.subject
+    assert notice.link.endswith(f"/ho-so-cua-toi/{dossier.pk}/"), "the notice links to the dossier's page"
     assert AuditEntry.objects.filter(action="dossier.receive").exists()
 
 
