@@ -15,11 +15,14 @@ signature against the trust roots it is given (by default the configured chain, 
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime as dt
 import io
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from django.conf import settings
@@ -220,6 +223,20 @@ def _signer(creds: _Credentials):  # -> pyhanko.sign.signers.SimpleSigner
     )
 
 
+def _outside_event_loop(func: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call one of pyHanko's synchronous entry points, which run ``asyncio.run`` inside.
+
+    That fails in a thread whose event loop is running (an ASGI server, or a test process where
+    Playwright's sync API holds a loop); there the call goes to a short-lived worker thread.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return func(*args, **kwargs)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(func, *args, **kwargs).result()
+
+
 def sign_pdf(pdf: bytes, *, reason: str, location: str = "", field_name: str = "ChuKySo") -> bytes:
     """``pdf`` with an invisible PAdES (B-B) signature covering the whole file.
 
@@ -246,7 +263,7 @@ def sign_pdf(pdf: bytes, *, reason: str, location: str = "", field_name: str = "
     )
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-        out = signers.sign_pdf(writer, meta, signer=signer)
+        out = _outside_event_loop(signers.sign_pdf, writer, meta, signer=signer)
     except Exception as exc:  # pyHanko raises several unrelated types for a broken input
         raise SigningError(f"cannot sign the PDF: {exc}") from exc
     return out.getvalue()
@@ -293,7 +310,7 @@ def verify_pdf(
     reports = []
     for embedded in reader.embedded_signatures:
         context = ValidationContext(trust_roots=roots, allow_fetching=False)
-        status = validate_pdf_signature(embedded, context)
+        status = _outside_event_loop(validate_pdf_signature, embedded, context)
         coverage = status.coverage
         reports.append(
             SignatureReport(
