@@ -7,7 +7,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: run test test-fast lint bench install assets migrate demo serve messages clean browser-deps
+.PHONY: run test test-fast lint bench install system-deps assets migrate demo serve messages clean browser-deps
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,7 +19,15 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(VENV)/.installed node_modules/.installed assets
+install: system-deps $(VENV)/.installed node_modules/.installed assets
+
+# PDF slips (WeasyPrint) need Pango and the DejaVu fonts from the system; installed when missing and we
+# may (root with apt-get), otherwise named so the user can install them.
+system-deps:
+	@if ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 && test -e /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; \
+	else echo "install: PDF slips need Pango and DejaVu fonts (Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)"; fi
 
 assets: node_modules/.installed
 	$(PY) scripts/vendor_assets.py
