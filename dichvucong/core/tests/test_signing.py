@@ -204,16 +204,21 @@ def _self_signed_root_pem() -> bytes:
     return cert.public_bytes(serialization.Encoding.PEM)
 
 
-
 def test_signing_works_inside_a_running_event_loop(plain_pdf: bytes) -> None:
     """Given a thread whose asyncio event loop is running (an ASGI server, or Playwright's sync API
     in the same test process), when a slip is signed and checked, then it still signs and validates
     instead of failing with "asyncio.run() cannot be called from a running event loop"."""
     import asyncio
+    import threading
 
     async def inside_loop() -> list[signing.SignatureReport]:
         signed = signing.sign_pdf(plain_pdf, reason="Tiếp nhận hồ sơ")
         return signing.verify_pdf(signed, trust_roots=[signing.local_test_ca()])
 
-    [report] = asyncio.run(inside_loop())
+    # A fresh thread: the test process itself may already hold a running loop (Playwright).
+    results: list[list[signing.SignatureReport]] = []
+    worker = threading.Thread(target=lambda: results.append(asyncio.run(inside_loop())))
+    worker.start()
+    worker.join(timeout=120)
+    [[report]] = results
     assert report.bottom_line
