@@ -132,6 +132,10 @@ except ValueError as exc:
 if _db["ENGINE"] == "django.db.backends.postgresql":
     _db["ENGINE"] = "django_prometheus.db.backends.postgresql"
     _db.setdefault("TEST", {})["NAME"] = env_str("DATABASE_TEST_NAME", "") or None
+    if DJANGO_ENV == "test":
+        # Live-server request threads end without closing a persistent connection; with a max age
+        # the session outlives the thread and blocks dropping the test database at the end.
+        _db["CONN_MAX_AGE"] = 0
 elif _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["ENGINE"] = "django_prometheus.db.backends.sqlite3"
     _db["CONN_MAX_AGE"] = 0
