@@ -37,6 +37,7 @@ from dichvucong.agencies.models import Agency
 from dichvucong.agencies.scopes import get_data_scope
 from dichvucong.core import clock
 from dichvucong.core.audit import record_audit
+from dichvucong.dossiers import hooks
 from dichvucong.dossiers.codes import issue_code
 from dichvucong.dossiers.constants import (
     ApplicantKind,
@@ -219,7 +220,7 @@ def _event(
     data: Mapping[str, Any] | None = None,
     at: datetime | None = None,
 ) -> DossierEvent:
-    return DossierEvent.objects.create(
+    event = DossierEvent.objects.create(
         dossier=dossier,
         at=at or clock.now(),
         action=action,
@@ -232,6 +233,8 @@ def _event(
         note=note,
         data=dict(data or {}),
     )
+    hooks.event_appended(event)
+    return event
 
 
 def _audit(
