@@ -9,7 +9,21 @@ from django.utils.translation import gettext as _
 
 from dichvucong.accounts.constants import AssuranceLevel
 from dichvucong.accounts.models import Membership, Organisation, PersonalDataAccess, User, VerificationCode
-from dichvucong.accounts.validation import mask_cccd, mask_phone
+from dichvucong.accounts.validation import cccd_index, mask_cccd, mask_phone
+
+
+def get_verified_account_by_cccd(cccd: str) -> User | None:
+    """The active citizen account whose identity was verified with this CCCD, if any.
+
+    Used to give a walk-in dossier to its applicant's account: only an account at the verified
+    assurance level qualifies, since anyone may type any number into an unverified profile.
+    """
+    index = cccd_index((cccd or "").strip())
+    if index is None:
+        return None
+    return User.objects.filter(
+        cccd_index=index, is_active=True, assurance_level__gte=AssuranceLevel.VERIFIED
+    ).first()
 
 
 def meets_assurance(user: Any, level: int) -> bool:

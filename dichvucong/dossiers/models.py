@@ -73,6 +73,9 @@ class Dossier(models.Model):
         _("loại đối tượng"), choices=ApplicantKind.choices, default=ApplicantKind.CITIZEN
     )
     applicant_name = models.CharField(_("tên người nộp"), max_length=200)
+    # The name folded (no accents, đ→d, lower case) so officers find "Nguyen Van An" by typing
+    # "nguyen van an"; kept by the services, GIN-trigram indexed on PostgreSQL (migration 0002).
+    applicant_search_name = models.CharField(max_length=200, blank=True, default="", editable=False)
     applicant_id_number = EncryptedTextField(_("số định danh người nộp"), blank=True, default="")
     applicant_phone = EncryptedTextField(_("số điện thoại"), blank=True, default="")
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
@@ -115,6 +118,13 @@ class Dossier(models.Model):
                 fields=["owner", "idempotency_key"],
                 condition=~Q(idempotency_key=""),
                 name="uniq_dossier_idempotency_key",
+            ),
+            # The counter form carries a key too: a double click or a resubmitted page records the
+            # walk-in dossier once.
+            models.UniqueConstraint(
+                fields=["recorded_by", "idempotency_key"],
+                condition=~Q(idempotency_key="") & Q(recorded_by__isnull=False),
+                name="uniq_counter_idempotency_key",
             ),
         ]
 

@@ -31,12 +31,13 @@ from django.utils.translation import gettext as _
 
 from dichvucong.accounts.constants import Role
 from dichvucong.accounts.models import Membership, Organisation, User
-from dichvucong.accounts.selectors import get_assurance_help, meets_assurance
+from dichvucong.accounts.selectors import get_assurance_help, get_verified_account_by_cccd, meets_assurance
 from dichvucong.agencies.errors import AgencyError
 from dichvucong.agencies.models import Agency
 from dichvucong.agencies.scopes import get_data_scope
 from dichvucong.core import clock
 from dichvucong.core.audit import record_audit
+from dichvucong.core.text import fold
 from dichvucong.dossiers import hooks
 from dichvucong.dossiers.codes import issue_code
 from dichvucong.dossiers.constants import (
@@ -445,6 +446,7 @@ def _apply_applicant(dossier: Dossier, applicant: ApplicantData) -> None:
         raise DossierError(_("Loại đối tượng nộp hồ sơ không hợp lệ."), code=DossierErrorCode.INVALID)
     dossier.applicant_kind = applicant.kind
     dossier.applicant_name = applicant.name.strip()[:200]
+    dossier.applicant_search_name = fold(dossier.applicant_name)[:200]
     dossier.applicant_id_number = applicant.id_number.strip()
     dossier.applicant_phone = applicant.phone.strip()
     dossier.applicant_email = applicant.email.strip()
@@ -496,7 +498,11 @@ def save_draft(
                     _("Hồ sơ đã nộp, không thể sửa bản nháp."), code=DossierErrorCode.INVALID_TRANSITION
                 )
             if dossier.procedure_version_id != procedure_version.pk:
-                dossier.documents.filter(required_document__isnull=False).delete()
+                # The new version has its own list of documents: files tied to the old list go,
+                # from the disk too once the change is committed.
+                stale = dossier.documents.filter(required_document__isnull=False)
+                _delete_files_on_commit([d.file for d in stale])
+                stale.delete()
             before = {"agency": dossier.agency_id, "version": dossier.procedure_version_id}
             dossier.procedure_id = procedure_version.procedure_id
             dossier.procedure_version = procedure_version
@@ -514,6 +520,18 @@ def save_draft(
             {"agency": agency.pk, "version": procedure_version.pk},
         )
     return dossier
+
+
+def _delete_files_on_commit(files: Sequence[Any]) -> None:
+    """Remove stored files only when the rows pointing at them are gone for good (not on rollback)."""
+    stored = [(f.storage, f.name) for f in files if f]
+
+    def delete() -> None:
+        for storage, name in stored:
+            storage.delete(name)
+
+    if stored:
+        transaction.on_commit(delete)
 
 
 def attach_document(
@@ -552,6 +570,7 @@ def attach_document(
         if dossier.is_draft and required is not None:
             old = dossier.documents.filter(kind=DocumentKind.APPLICATION, required_document=required)
             replaced = list(old.values_list("original_name", flat=True))
+            _delete_files_on_commit([d.file for d in old])
             old.delete()
         document = _store(dossier, checked, actor=actor, kind=kind, required_document=required, title=title)
         action = EventAction.DRAFT_SAVED if dossier.is_draft else EventAction.NOTE
@@ -592,7 +611,7 @@ def remove_document(*, dossier: Dossier, document: DossierDocument, actor: User)
         else:
             raise _wrong_status(dossier, _("xóa tệp của"))
         name, pk = document.original_name, document.pk
-        document.file.delete(save=False)
+        _delete_files_on_commit([document.file])
         document.delete()
         _event(
             dossier,
@@ -757,14 +776,69 @@ def record_counter_dossier(
     uploads: Mapping[int, UploadedFile],
     queue_ticket: str = "",
     channel: int = SubmissionChannel.DIRECT,
+    idempotency_key: str = "",
 ) -> Dossier:
-    """Record a walk-in (or postal) dossier and receive it at once: code, due date, RECEIVED."""
+    """Record a walk-in (or postal) dossier and receive it at once: code, due date, RECEIVED.
+
+    A citizen applicant whose CCCD belongs to an identity-verified account gets the dossier in that
+    account (tracking, notifications, rating), as if filed online. The same ``idempotency_key`` from
+    the same officer returns the dossier already recorded instead of a second one.
+    """
     if channel not in (SubmissionChannel.DIRECT, SubmissionChannel.POSTAL):
         raise DossierError(_("Kênh nộp không hợp lệ cho hồ sơ tại quầy."), code=DossierErrorCode.INVALID)
+    key = (idempotency_key or "").strip()
+    if len(key) > 100:
+        raise DossierError(_("Mã chống gửi trùng quá dài (tối đa 100 ký tự)."), code=DossierErrorCode.INVALID)
     role = _officer_role(officer, agency.pk, _field_code(procedure_version))
+    if key and (existing := _recorded_with_key(officer, key)) is not None:
+        return existing
     data = _check_form_data(form_data)
     _check_procedure(procedure_version, agency, online=False)
     checked = _check_all(uploads, actor=officer, dossier=None)
+    owner = (
+        get_verified_account_by_cccd(applicant.id_number)
+        if applicant.kind == ApplicantKind.CITIZEN and applicant.organisation is None
+        else None
+    )
+    try:
+        dossier = _record_counter(
+            officer=officer,
+            role=role,
+            procedure_version=procedure_version,
+            agency=agency,
+            applicant=applicant,
+            owner=owner,
+            data=data,
+            checked=checked,
+            queue_ticket=queue_ticket,
+            channel=channel,
+            key=key,
+        )
+    except IntegrityError:
+        if key and (existing := _recorded_with_key(officer, key)) is not None:
+            return existing  # the same form, sent twice at once: the first one won
+        raise
+    return dossier
+
+
+def _recorded_with_key(officer: User, key: str) -> Dossier | None:
+    return Dossier.objects.filter(recorded_by=officer, idempotency_key=key).first()
+
+
+def _record_counter(
+    *,
+    officer: User,
+    role: str,
+    procedure_version: ProcedureVersion,
+    agency: Agency,
+    applicant: ApplicantData,
+    owner: User | None,
+    data: dict[str, Any],
+    checked: list[tuple[int | None, CheckedUpload]],
+    queue_ticket: str,
+    channel: int,
+    key: str,
+) -> Dossier:
     with transaction.atomic():
         dossier = Dossier(
             procedure_id=procedure_version.procedure_id,
@@ -773,9 +847,11 @@ def record_counter_dossier(
             channel=channel,
             status=DossierStatus.RECEIVED,
             recorded_by=officer,
+            owner=owner,
             form_data=data,
             queue_ticket=(queue_ticket or "").strip()[:32],
             fee_total=_fees(procedure_version),
+            idempotency_key=key,
         )
         _apply_applicant(dossier, applicant)
         now = clock.now()
@@ -793,18 +869,34 @@ def record_counter_dossier(
                 kind=DocumentKind.APPLICATION,
                 required_document=_required_document(procedure_version, required_id),
             )
-        _event(
+        event = _event(
             dossier,
             action=EventAction.RECEIVED,
             actor=officer,
             role=role,
             from_status=None,
             stage=RECEPTION_STAGE,
-            data={"channel": channel, "queue_ticket": dossier.queue_ticket},
+            data={
+                "channel": channel,
+                "queue_ticket": dossier.queue_ticket,
+                "linked_account": owner is not None,
+            },
             at=now,
         )
         _audit(
-            officer, "dossier.record_counter", dossier, {}, {"code": dossier.code, "status": dossier.status}
+            officer,
+            "dossier.record_counter",
+            dossier,
+            {},
+            {"code": dossier.code, "status": dossier.status, "owner": owner.pk if owner else None},
+        )
+        _notify(
+            dossier,
+            "dossier.received",
+            event,
+            code=dossier.code,
+            received_at=_fmt(received_at),
+            due_at=_fmt(dossier.due_at),
         )
     return dossier
 

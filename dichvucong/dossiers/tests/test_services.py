@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from dichvucong.accounts.constants import AssuranceLevel
 from dichvucong.core import clock
 from dichvucong.core.models import AuditEntry
 from dichvucong.dossiers import services
@@ -322,6 +323,63 @@ def test_counter_dossier_is_received_at_once(world) -> None:
     assert _actions(dossier) == [EventAction.RECEIVED]
 
 
+def _walk_in(world, *, cccd: str = "079199001234", key: str = "") -> Dossier:
+    return services.record_counter_dossier(
+        officer=world.officer,
+        procedure_version=world.version,
+        agency=world.agency,
+        applicant=services.ApplicantData(name="Nguyễn Văn An", id_number=cccd),
+        form_data={},
+        uploads={},
+        idempotency_key=key,
+    )
+
+
+def test_walk_in_dossier_goes_to_the_verified_account_holding_the_cccd(world) -> None:
+    """Given a citizen whose identity was verified with CCCD 079199001234, when an officer records a
+    walk-in dossier with that CCCD, then the dossier is in the citizen's account and they are told."""
+    from dichvucong.accounts.services import set_assurance_level, set_cccd
+
+    set_cccd(user=world.citizen, cccd="079199001234")
+    set_assurance_level(actor=None, user=world.citizen, level=AssuranceLevel.VERIFIED, source="test")
+    dossier = _walk_in(world)
+    assert dossier.owner == world.citizen
+    assert Notification.objects.filter(recipient=world.citizen, template="dossier.received").exists()
+    assert dossier.events.get().data["linked_account"] is True
+
+
+def test_walk_in_dossier_is_not_given_to_an_unverified_account_claiming_the_cccd(world) -> None:
+    """Given an account that typed the CCCD but never verified its identity, when a walk-in dossier
+    with that CCCD is recorded, then it stays without an account (anyone may type any number)."""
+    from dichvucong.accounts.services import set_cccd
+
+    set_cccd(user=world.citizen, cccd="079199001234")
+    assert _walk_in(world).owner is None
+
+
+def test_counter_form_sent_twice_records_one_dossier(world) -> None:
+    """Given a counter form with its key, when the officer sends it twice, then one dossier with one
+    code exists and the second call returns it; another key makes another dossier."""
+    first = _walk_in(world, key="form-1")
+    again = _walk_in(world, key="form-1")
+    assert again.pk == first.pk
+    assert Dossier.objects.count() == 1
+    assert _walk_in(world, key="form-2").pk != first.pk
+
+
+def test_applicant_name_is_kept_folded_for_search(world) -> None:
+    """Given a dossier for "Nguyễn Văn Đông", then its search name is "nguyen van dong"."""
+    dossier = services.record_counter_dossier(
+        officer=world.officer,
+        procedure_version=world.version,
+        agency=world.agency,
+        applicant=services.ApplicantData(name="Nguyễn Văn Đông"),
+        form_data={},
+        uploads={},
+    )
+    assert dossier.applicant_search_name == "nguyen van dong"
+
+
 def test_counter_dossier_by_an_officer_of_another_agency_is_refused(world) -> None:
     """Given ward B's officer, when he records a dossier for ward A, then it is refused and nothing stored."""
     with pytest.raises(DossierError):
@@ -427,6 +485,38 @@ def test_draft_file_can_be_replaced_and_removed_only_by_the_owner(world) -> None
         services.remove_document(dossier=dossier, document=second, actor=world.stranger)
     services.remove_document(dossier=dossier, document=second, actor=world.citizen)
     assert not dossier.documents.exists()
+
+
+def test_draft_files_leave_the_disk_when_replaced_or_the_procedure_version_changes(
+    world, django_capture_on_commit_callbacks
+) -> None:
+    """Given a draft with files, when a file is replaced and then the draft moves to a newly published
+    version of the procedure, then the replaced and the orphaned files are deleted from storage."""
+    from dichvucong.procedures.services import publish_draft, start_draft
+
+    dossier = services.save_draft(
+        user=world.citizen, procedure_version=world.version, agency=world.agency, form_data={}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.attach_document(
+            dossier=dossier, upload=pdf("a.pdf"), actor=world.citizen, required_document=world.required_ids[0]
+        )
+        second = services.attach_document(
+            dossier=dossier, upload=pdf("b.pdf"), actor=world.citizen, required_document=world.required_ids[0]
+        )
+    storage = second.file.storage
+    assert not storage.exists(first.file.name) and storage.exists(second.file.name)
+    new_version = publish_draft(version=start_draft(procedure=world.procedure, actor=None), actor=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.save_draft(
+            user=world.citizen,
+            procedure_version=new_version,
+            agency=world.agency,
+            form_data={},
+            dossier=dossier,
+        )
+    assert not dossier.documents.exists()
+    assert not storage.exists(second.file.name)
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ of the dossier lifecycle stay in ``dossiers.services``, whose ``DossierError`` t
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -194,6 +195,8 @@ class CounterIntakeForm(HelpTextMixin, forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+    # Made when the empty form is shown: sending the same form twice records the dossier once.
+    idempotency_key = forms.CharField(max_length=100, required=False, widget=forms.HiddenInput)
 
     def __init__(
         self,
@@ -203,6 +206,8 @@ class CounterIntakeForm(HelpTextMixin, forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["idempotency_key"].initial = uuid.uuid4().hex
         agencies = list(agencies)
         self.fields["agency"].choices = [(a.pk, a.name) for a in agencies]
         if len(agencies) == 1:

@@ -36,6 +36,7 @@ from django.utils import timezone
 from dichvucong.accounts.models import User
 from dichvucong.core import clock
 from dichvucong.core.crypto import encrypt
+from dichvucong.core.text import fold
 from dichvucong.dossiers.constants import (
     DossierStatus,
     EventAction,
@@ -363,7 +364,10 @@ class _Generator:
                     "channel": channel,
                     "status": status,
                     "owner_id": rng.choice(self.owners) if online or rng.random() < 0.3 else None,
-                    "applicant_name": f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}",
+                    "applicant_name": (
+                        name := f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+                    ),
+                    "applicant_search_name": fold(name),
                     "applicant_phone": rng.choice(self.phones) if rng.random() < 0.5 else "",
                     "applicant_address": f"{rng.randint(1, 300)} đường số {rng.randint(1, 40)}, TP. HCM",
                     "return_method": return_method,

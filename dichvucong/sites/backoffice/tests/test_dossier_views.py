@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -319,6 +320,28 @@ def test_counter_intake_end_to_end(world):
     assert dossier.form_data == {"content": "Đăng ký khai sinh cho con"}
     receipt = client.get(reverse("backoffice:dossier_receipt", args=[dossier.pk]))
     assert receipt["Content-Type"] == "application/pdf" and dossier.code in receipt["Content-Disposition"]
+
+
+def test_counter_intake_sent_twice_records_one_dossier(world):
+    """Given the counter form shown once (it carries a key), when the officer's browser sends it twice
+    (double click, back and resend), then one dossier exists and both answers lead to it."""
+    client = client_for(world["officer"])
+    url = f"{reverse('backoffice:counter_intake')}?thu_tuc=1.001193"
+    form_page = client.get(url).content.decode()
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]{32})"', form_page).group(1)
+    data = {
+        "agency": str(world["ward"].pk),
+        "applicant_kind": "1",
+        "name": "Trần Văn Tư",
+        "id_number": "079012345678",
+        "content": "Đăng ký khai sinh cho con",
+        "idempotency_key": key,
+    }
+    first = client.post(url, data)
+    second = client.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Dossier.objects.count() == 1
 
 
 def test_counter_intake_offers_only_procedures_of_the_officers_agency(world):
