@@ -23,3 +23,19 @@ def _setup_periodic_tasks(sender: Celery, **_: object) -> None:
         sender.signature("dichvucong.core.tasks.dispatch_outbox_task"),
         name="outbox sweep",
     )
+    sender.add_periodic_task(
+        float(settings.WORKFLOW_SLA_SWEEP_SECONDS),
+        sender.signature("dichvucong.workflows.tasks.refresh_task_sla_task"),
+        name="workflow task SLA sweep",
+    )
+    sender.add_periodic_task(
+        float(settings.WORKFLOW_SLA_SWEEP_SECONDS),
+        sender.signature("dichvucong.workflows.tasks.fire_due_timers_task"),
+        name="workflow timers sweep",
+    )
+    # Month-opening stocks of the statistics rollups: a cache, so hourly is plenty.
+    sender.add_periodic_task(
+        3600.0,
+        sender.signature("dichvucong.reports.tasks.advance_stock_openings_task"),
+        name="statistics month openings",
+    )

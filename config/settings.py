@@ -68,11 +68,15 @@ INSTALLED_APPS = [
     "dichvucong.accounts",
     "dichvucong.agencies",
     "dichvucong.notifications",
+    "dichvucong.workflows",
+    "dichvucong.forms",
     "dichvucong.security",
     "dichvucong.identity",
     "oauth2_provider",
     "dichvucong.procedures",
     "dichvucong.dossiers",
+    "dichvucong.evaluations",
+    "dichvucong.reports",
     "dichvucong.api",
     "dichvucong.sites.portal",
     "dichvucong.sites.backoffice",
@@ -188,6 +192,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 30, minimum=1)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
 OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300, minimum=5)
+# Beat sweeps of workflow task SLA states (reminders, escalations) and BPMN timers.
+WORKFLOW_SLA_SWEEP_SECONDS = env_int("WORKFLOW_SLA_SWEEP_SECONDS", 300, minimum=10)
 if REDIS_URL or CELERY_BROKER_URL.startswith("redis"):
     # A blackholed broker must not stall the publish that runs at commit time.
     CELERY_BROKER_CONNECTION_TIMEOUT = 3
@@ -295,6 +301,11 @@ SMS_GATEWAY_API_KEY = env_str("SMS_GATEWAY_API_KEY")
 SMS_SENDER_NAME = env_str("SMS_SENDER_NAME", "DICHVUCONG")
 SMS_TIMEOUT = env_int("SMS_TIMEOUT", 10, minimum=1)
 
+# --- Forms engine (dichvucong.forms) and its look-up service (dichvucong.clients.prefill_service) ---
+FORMS_MAX_SUBMISSION_BYTES = env_int("FORMS_MAX_SUBMISSION_BYTES", 262144, minimum=1024)
+FORMS_PREFILL_HTTP_URL = env_str("FORMS_PREFILL_HTTP_URL")
+FORMS_PREFILL_HTTP_API_KEY = env_str("FORMS_PREFILL_HTTP_API_KEY")
+
 # --- Dossier uploads and ClamAV (dichvucong.dossiers.uploads, dichvucong.clients.clamav) ------------
 DOSSIER_MAX_UPLOAD_MB = env_int("DOSSIER_MAX_UPLOAD_MB", 10, minimum=1, maximum=100)
 DOSSIER_UPLOAD_TYPES = env_list("DOSSIER_UPLOAD_TYPES", ["pdf", "jpg", "jpeg", "png", "docx", "xlsx", "odt"])
@@ -310,6 +321,24 @@ DEADLINE_COUNT_SATURDAYS = env_bool("DEADLINE_COUNT_SATURDAYS", False)
 SUPPLEMENT_CLOCK_POLICY = env_choice("SUPPLEMENT_CLOCK_POLICY", ("restart", "pause"), "restart")
 # Decree 61 Art. 19: a dossier received after this time counts from the next working day.
 AFTERNOON_CUTOFF = env_parsed("AFTERNOON_CUTOFF", _time.fromisoformat, _time(15, 0), "a time HH:MM")
+
+# --- Satisfaction evaluation (dichvucong.evaluations, SPEC-VN §3) -----------------------------------
+# Minutes during which the applicant may change a rating; after that it is frozen.
+EVALUATION_EDIT_MINUTES = env_int("EVALUATION_EDIT_MINUTES", 30, minimum=0, maximum=1440)
+# Days a signed evaluation link (receipt/result QR, SMS) stays valid.
+EVALUATION_LINK_DAYS = env_int("EVALUATION_LINK_DAYS", 60, minimum=1, maximum=3650)
+# Ratings one kiosk, or one IP address on the phone link, may send per hour before being refused.
+EVALUATION_KIOSK_MAX_PER_HOUR = env_int("EVALUATION_KIOSK_MAX_PER_HOUR", 60, minimum=1)
+EVALUATION_IP_MAX_PER_HOUR = env_int("EVALUATION_IP_MAX_PER_HOUR", 20, minimum=1)
+# Grade of an agency's 18-point score: "min:grade" pairs, highest first (SPEC-VN §3.1, TD convention).
+EVALUATION_GRADE_THRESHOLDS = env_parsed(
+    "EVALUATION_GRADE_THRESHOLDS",
+    lambda raw: tuple(
+        (float(pair.split(":")[0]), pair.split(":")[1].strip()) for pair in raw.split(",") if pair.strip()
+    ),
+    ((15.0, "xuat_sac"), (12.0, "tot"), (9.0, "kha"), (6.0, "trung_binh")),
+    'comma-separated "points:grade" pairs such as 15:xuat_sac,12:tot,9:kha,6:trung_binh',
+)
 
 # --- Signed slips: PAdES signature of receipts and notices (dichvucong.core.signing) ---------------
 # PEM files of the agency's signing key and certificate (the certificate file may carry the chain).

@@ -6,12 +6,14 @@ from django.urls import include, path
 from django.views.static import serve
 
 from dichvucong.core import views as core_views
+from dichvucong.forms import views as forms_views
 from dichvucong.sites.portal import views as portal_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("metrics", core_views.metrics, name="metrics"),
     path("i18n/setlang/", portal_views.set_language, name="set_language"),
+    path("forms/wards/", forms_views.ward_options_view, name="form_ward_options"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("dichvucong.api.urls")),
     path("o/", include("dichvucong.identity.oauth_urls")),  # our OIDC provider (single sign-on)

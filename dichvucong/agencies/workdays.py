@@ -343,6 +343,20 @@ def due_at(
     return _end_of_working_day(cal, base + dt.timedelta(days=extra_days))
 
 
+def add_working_hours(
+    agency: Agency | int | None, start: dt.datetime, hours: Decimal | int | float | str
+) -> dt.datetime:
+    """``start`` plus ``hours`` of working time, counted from the first working instant at or after
+    ``start`` (no afternoon cut-off: that rule is for receiving dossiers, not for steps inside one).
+    A count that ends exactly at a window's end stops there. Raises ``ValueError`` on a negative value."""
+    amount = Decimal(str(hours))
+    if amount < 0 or not amount.is_finite():
+        raise ValueError(f"hours must be a non-negative number, got {hours!r}")
+    cal = _calendar(_agency_id(agency))
+    begin = _next_instant(cal, _local_time(cal, start), _deadline_windows)
+    return _add_working_time(cal, begin, dt.timedelta(hours=float(amount)))
+
+
 def _add_calendar_days(cal: _Calendar, day: dt.date, n: int, skip_holidays: bool) -> dt.date:
     if not skip_holidays:
         return day + dt.timedelta(days=n)

@@ -5,6 +5,7 @@ from django.urls import path
 from dichvucong.agencies.api import AgencyListView
 from dichvucong.api.views import SchemaView
 from dichvucong.dossiers.api import DossierDetailView, DossierListCreateView, LookupView
+from dichvucong.evaluations.api import EvaluationCriteriaView
 from dichvucong.identity.api import MeView
 from dichvucong.procedures.api import (
     FieldListView,
@@ -13,6 +14,7 @@ from dichvucong.procedures.api import (
     ProcedureSearchView,
 )
 from dichvucong.procedures.assistant_api import AssistantView
+from dichvucong.reports.api import StatisticsView
 
 app_name = "api"
 
@@ -28,4 +30,6 @@ urlpatterns = [
     path("dossiers/", DossierListCreateView.as_view(), name="dossiers"),
     path("dossiers/<str:code>/", DossierDetailView.as_view(), name="dossier"),
     path("lookup/<str:code>/", LookupView.as_view(), name="lookup"),
+    path("statistics/", StatisticsView.as_view(), name="statistics"),
+    path("evaluation-criteria/", EvaluationCriteriaView.as_view(), name="evaluation-criteria"),
 ]

@@ -1,12 +1,20 @@
 """Demo seeder for dossiers: a few hundred dossiers over the last 60 days, in every status.
 
 They are made through ``dichvucong.dossiers.services`` (submission, reception, refusal, supplement,
-withdrawal, result, return) with the services' clock set to the moment each step "happened", so
-codes (``…-YYMMDD-NNNN``), reception times and due dates come from the real code and the
-working-day calendar. The processing steps that have no service yet — "Đang xử lý" (4), "Yêu cầu
-thực hiện nghĩa vụ tài chính" (6), "Dừng xử lý" (8) — are written directly by
-``_write_workflow_step_without_service`` (the status and one event) until the workflow issue brings
-its services.
+withdrawal, result, return) and ``dichvucong.dossiers.processing`` (the steps of the city's one-stop
+process, ``mot-cua-chung``, loaded first with ``load_process_templates``) with the services' clock
+set to the moment each step "happened", so codes (``…-YYMMDD-NNNN``), reception times, due dates and
+task deadlines come from the real code and the working-day calendar.
+
+The demo procedures are set to run the common process (so every role has steps; a short procedure
+would otherwise take the same-day template). At Phường Bến Thành every received dossier moves
+through real workflow steps taken by the demo
+officers (``demo-counter`` forwards, ``demo-head`` assigns and approves, ``demo-specialist``
+handles, ``demo-leader`` signs), so the worklists of ``demo-specialist`` and ``demo-head`` are
+populated. The demo has no officers of those roles at the other wards: there the process is
+cancelled and the later steps are recorded as before. "Yêu cầu thực hiện nghĩa vụ tài chính" (6)
+and "Dừng xử lý" (8) have no step in the process yet and are written directly by
+``_write_workflow_step_without_service`` (the status and one event).
 
 Who: online dossiers belong to ``demo-citizen``; counter dossiers are walk-ins (no account) or are
 filed for the demo company (so ``demo-business`` and its member see them); ``demo-counter``
@@ -24,15 +32,17 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
+from dichvucong.accounts.constants import Role
 from dichvucong.accounts.models import Organisation, User
 from dichvucong.agencies.models import Agency
 from dichvucong.core import clock
 from dichvucong.core.audit import record_audit
 from dichvucong.demo.accounts import DEMO_BUSINESS, DEMO_CITIZEN, DEMO_COMPANY, DEMO_WARD_CODE
-from dichvucong.dossiers import services
+from dichvucong.dossiers import processing, services
 from dichvucong.dossiers.constants import (
     ApplicantKind,
     DossierStatus,
@@ -44,6 +54,7 @@ from dichvucong.dossiers.models import Dossier, DossierEvent
 from dichvucong.dossiers.services import ApplicantData
 from dichvucong.procedures.constants import Channel, OnlineLevel
 from dichvucong.procedures.models import Procedure, ProcedureAgency, ProcedureVersion
+from dichvucong.workflows.constants import TaskStage
 
 if TYPE_CHECKING:
     from dichvucong.demo.seeders import SeedContext
@@ -58,6 +69,7 @@ OTHER_DEMO_WARDS = ("Phường Sài Gòn", "Phường Tân Định", "Phường 
 COUNTER_OFFICER = "demo-counter"
 SPECIALIST = "demo-specialist"
 HEAD = "demo-head"
+LEADER = "demo-leader"
 CITY_OFFICER = "demo-city-admin"
 
 DRAFT = 0  # stands for "no status yet" in the plan
@@ -129,6 +141,7 @@ class _People:
     specialist: User | None
     head: User | None
     city: User | None
+    leader: User | None = None
 
 
 @contextmanager
@@ -157,6 +170,8 @@ def seed_dossiers(ctx: SeedContext) -> None:
     if not todo:
         ctx.log(f"dossiers: already loaded ({len(plan)})")
         return
+    call_command("load_process_templates", verbosity=0)  # the process every received dossier runs
+    _use_common_process(procedures, ctx)
     files = _DemoFiles()
     made = 0
     for item in todo:
@@ -191,6 +206,7 @@ def _people() -> _People | None:
         specialist=users.get(SPECIALIST),
         head=users.get(HEAD),
         city=users.get(CITY_OFFICER),
+        leader=users.get(LEADER),
     )
 
 
@@ -236,6 +252,26 @@ def _procedures() -> dict[int, _Procedure]:
         pk: _Procedure(version=version, agencies=agencies, online=can and required <= limit)
         for pk, version, agencies, can, required in rows
     }
+
+
+def _use_common_process(procedures: dict[int, _Procedure], ctx: SeedContext) -> None:
+    """The demo procedures run the full one-stop process (assignment, handling, approval, signature),
+    so every officer's worklist has something, whatever their legal time (short ones would otherwise
+    take the same-day template, which has no specialist step)."""
+    from dichvucong.workflows.models import ProcessVersion
+
+    common = ProcessVersion.objects.filter(
+        definition__key=processing.TEMPLATE_COMMON, status="published", definition__owner_agency__isnull=True
+    ).first()
+    if common is None:
+        return
+    ids = [p.version.pk for p in procedures.values() if p.version.process_version_id is None]
+    if ids:
+        ProcedureVersion.objects.filter(pk__in=ids).update(process_version=common)
+        for item in procedures.values():
+            if item.version.pk in ids:
+                item.version.process_version = common
+        ctx.log(f"dossiers: {len(ids)} demo procedures set to run “{common.definition.name}”")
 
 
 def _plan(procedures: dict[int, _Procedure]) -> list[Planned]:
@@ -475,6 +511,9 @@ def _carry_on(
         with _services_clock(run.later(2, 30)):
             services.withdraw(dossier=dossier, actor=people.citizen, reason=rng.choice(WITHDRAW_REASONS))
         return
+    if _through_the_process(dossier, target, people, officer, files, run, online=online):
+        return
+    processing.cancel_for_dossier(dossier=dossier, actor=officer)  # no demo officers to run it here
     handler = _handler(people, dossier.procedure_version, dossier.agency) or officer
     _write_workflow_step_without_service(
         dossier,
@@ -530,6 +569,118 @@ def _carry_on(
         method = ReturnMethod.COUNTER
     with _services_clock(run.later(2, 72)):
         services.return_result(dossier=dossier, officer=officer, method=method)
+
+
+def _step(dossier: Dossier, officer: User, action: str, at: datetime, **kwargs: Any) -> None:
+    """One workflow step of ``officer`` on the dossier's open task (claimed first when free)."""
+    with _services_clock(at):
+        task = processing.open_tasks(dossier)[0]
+        if task.assignee_id is None:
+            processing.claim(dossier=dossier, task=task, officer=officer)
+            task = processing.open_tasks(dossier)[0]
+        processing.act_on_task(dossier=dossier, task=task, officer=officer, action=action, **kwargs)
+
+
+def _through_the_process(
+    dossier: Dossier,
+    target: int,
+    people: _People,
+    officer: User,
+    files: _DemoFiles,
+    run: _Run,
+    *,
+    online: bool,
+) -> bool:
+    """From RECEIVED to ``target`` through the dossier's process at Bến Thành (whichever template it
+    runs): each open step is taken by the demo officer of its role; False elsewhere."""
+    by_role = {
+        Role.COUNTER_OFFICER: officer,
+        Role.SPECIALIST: people.specialist,
+        Role.UNIT_HEAD: people.head,
+        Role.AGENCY_LEADER: people.leader,
+    }
+    if (
+        dossier.agency.code != DEMO_WARD_CODE
+        or None in by_role.values()
+        or not processing.is_running(dossier)
+        or dossier.status != DossierStatus.RECEIVED
+    ):
+        return False
+    rng = run.rng
+    handler = _handler(people, dossier.procedure_version, dossier.agency) or people.head
+    # Spread the steps over the allowed time: mostly on time, sometimes late.
+    if dossier.due_at is not None and dossier.received_at is not None:
+        allowed = (dossier.due_at - dossier.received_at).total_seconds() / 3600
+        spent = (run.at - dossier.received_at).total_seconds() / 3600
+        total = max(allowed * rng.uniform(0.3, 1.15) - spent, 2)
+    else:
+        total = rng.uniform(24, 120)
+    share = total / 6
+    # PROCESSING dossiers wait at some step: assignment (head), handling (specialist), approval…
+    wait_after = rng.choice((1, 2, 2, 2, 3, 4)) if target == DossierStatus.PROCESSING else 0
+    for steps in range(20):
+        tasks = processing.open_tasks(dossier)
+        if not tasks:
+            return True
+        task = tasks[0]
+        if dossier.status == DossierStatus.PROCESSING:
+            if target in (DossierStatus.PAYMENT_REQUESTED, DossierStatus.STOPPED) and steps >= 2:
+                _no_step_yet(dossier, target, by_role[Role.SPECIALIST], run)
+                return True
+            if wait_after and steps >= wait_after:
+                return True
+        if task.stage == TaskStage.RETURN:
+            if target == DossierStatus.PROCESSING:
+                return True
+            if dossier.status != DossierStatus.RESOLVED:
+                with _services_clock(run.later(share * 0.3, share)):
+                    services.attach_result(
+                        dossier=dossier, officer=handler, upload=files.result(), title=_result_title(dossier)
+                    )
+            if target == DossierStatus.RESOLVED:
+                return True
+            _step(
+                dossier,
+                officer,
+                "return_result",
+                run.later(2, 72),
+                return_method=_method(dossier, rng, online),
+            )
+            return True
+        actor = by_role.get(task.candidate_role)
+        actions = task.spec.actions or []
+        action = "sign" if "sign" in actions else "approve"
+        if actor is None or action not in actions:
+            return True
+        extra: dict[str, Any] = {}
+        if task.spec.bpmn_id == "Task_PhanCong":
+            extra["assignee"] = by_role[Role.SPECIALIST]
+        _step(dossier, actor, action, run.later(share * 0.4, share), **extra)
+    return True
+
+
+def _no_step_yet(dossier: Dossier, target: int, actor: User, run: _Run) -> None:
+    """6 and 8 have no step in the process yet: written directly (8 cancels the process)."""
+    at = run.later(4, 48)
+    if target == DossierStatus.STOPPED:
+        with _services_clock(at):
+            processing.cancel_for_dossier(dossier=dossier, actor=actor)
+    note = (
+        "Đề nghị nộp phí, lệ phí trước khi trả kết quả."
+        if target == DossierStatus.PAYMENT_REQUESTED
+        else run.rng.choice(STOP_REASONS)
+    )
+    _write_workflow_step_without_service(
+        dossier, to_status=target, actor=actor, at=at, stage=TaskStage.PROCESSING, note=note
+    )
+
+
+def _method(dossier: Dossier, rng: random.Random, online: bool) -> int:
+    if dossier.channel == SubmissionChannel.POSTAL:
+        return ReturnMethod.POSTAL
+    if online and rng.random() < 0.6:
+        return ReturnMethod.ONLINE
+    return ReturnMethod.COUNTER
 
 
 def _result_title(dossier: Dossier) -> str:

@@ -34,6 +34,7 @@ from dichvucong.demo.accounts import (
 from dichvucong.demo.calendar import seed_calendar
 from dichvucong.demo.catalog import seed_catalog
 from dichvucong.demo.dossiers import seed_dossiers
+from dichvucong.demo.evaluations import seed_ratings, seed_statistics
 
 
 @dataclass(frozen=True)
@@ -186,4 +187,6 @@ SEEDERS: list[Seeder] = [
     seed_faq,
     seed_oidc_clients,
     seed_dossiers,
+    seed_ratings,
+    seed_statistics,
 ]

@@ -16,6 +16,8 @@ from dichvucong.dossiers.models import (
     DossierCodeCounter,
     DossierDocument,
     DossierEvent,
+    DossierReschedule,
+    InterAgencyTransfer,
     SupplementRequest,
 )
 
@@ -96,3 +98,16 @@ class DossierCodeCounterAdmin(_ReadOnlyAdmin):
     list_display = ["agency", "day", "last_number"]
     list_filter = ["day"]
     list_select_related = ["agency"]
+
+
+@admin.register(DossierReschedule)
+class DossierRescheduleAdmin(_ReadOnlyAdmin):
+    list_display = ("dossier", "old_due_at", "new_due_at", "requested_by", "requested_at")
+    search_fields = ("dossier__code",)
+
+
+@admin.register(InterAgencyTransfer)
+class InterAgencyTransferAdmin(_ReadOnlyAdmin):
+    list_display = ("dossier", "from_agency", "to_agency", "status", "due_at", "sent_at")
+    list_filter = ("status",)
+    search_fields = ("dossier__code",)

@@ -12,3 +12,7 @@ class DossiersConfig(AppConfig):
 
     def ready(self) -> None:
         from dichvucong.dossiers import notification_templates  # noqa: F401 - registers the keys
+        from dichvucong.dossiers.workflow_subject import SUBJECT_TYPE, describe_dossier
+        from dichvucong.workflows.hooks import register_subject_describer
+
+        register_subject_describer(SUBJECT_TYPE, describe_dossier)

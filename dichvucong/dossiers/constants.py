@@ -86,3 +86,23 @@ class EventAction(models.TextChoices):
     RESOLVED = "resolved", _("Hoàn thành xử lý")
     RETURNED = "returned", _("Trả kết quả")
     NOTE = "note", _("Ghi chú")
+    # Processing through the dossier's workflow (``dossiers.processing``).
+    WORKFLOW_STARTED = "workflow_started", _("Bắt đầu quy trình xử lý")
+    TASK_COMPLETED = "task_completed", _("Hoàn thành bước xử lý")
+    TASK_RETURNED = "task_returned", _("Trả lại bước trước")
+    TASK_CLAIMED = "task_claimed", _("Nhận xử lý")
+    TASK_ASSIGNED = "task_assigned", _("Phân công xử lý")
+    TRANSFERRED = "transferred", _("Chuyển liên thông")
+    TRANSFER_ACCEPTED = "transfer_accepted", _("Cơ quan liên thông nhận hồ sơ")
+    TRANSFER_RETURNED = "transfer_returned", _("Cơ quan liên thông trả kết quả")
+    RESCHEDULED = "rescheduled", _("Xin lỗi và hẹn lại ngày trả kết quả")
+    STOPPED = "stopped", _("Dừng xử lý")
+
+
+class TransferStatus(models.TextChoices):
+    """Where an inter-agency transfer (liên thông) stands."""
+
+    SENT = "sent", _("Đã chuyển, chờ tiếp nhận")
+    ACCEPTED = "accepted", _("Đang xử lý tại cơ quan liên thông")
+    RETURNED = "returned", _("Đã trả kết quả về")
+    REFUSED = "refused", _("Bị từ chối do tệp bị thay đổi")

@@ -14,9 +14,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .models import DossierEvent
+    from .models import Dossier, DossierEvent
 
 EventListener = Callable[["DossierEvent"], None]
+LinkProvider = Callable[["Dossier"], str]
 
 _listeners: dict[str, EventListener] = {}
 
@@ -34,3 +35,16 @@ def event_appended(event: DossierEvent) -> None:
     """Called by the dossier services right after an event row is written (same transaction)."""
     for listener in list(_listeners.values()):
         listener(event)
+
+
+_evaluation_link: list[LinkProvider] = []
+
+
+def register_evaluation_link(provider: LinkProvider) -> None:
+    """The ``evaluations`` app gives the (signed, expiring) rating link the slips print as a QR code."""
+    _evaluation_link[:] = [provider]
+
+
+def evaluation_link(dossier: Dossier) -> str:
+    """The rating link of ``dossier``, or "" when no evaluation app is installed."""
+    return _evaluation_link[0](dossier) if _evaluation_link else ""

@@ -25,6 +25,7 @@ from dichvucong.dossiers.constants import (
     ReturnMethod,
     ScanStatus,
     SubmissionChannel,
+    TransferStatus,
 )
 
 
@@ -230,3 +231,85 @@ class DossierCodeCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.day} {self.last_number}"
+
+
+class DossierReschedule(models.Model):
+    """Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04): at most one per dossier (the law)."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="reschedule")
+    reason = models.TextField(_("lý do chậm trả kết quả"))
+    old_due_at = models.DateTimeField(_("ngày hẹn trả cũ"))
+    new_due_at = models.DateTimeField(_("ngày hẹn trả mới"))
+    extra_days = models.PositiveSmallIntegerField(_("số ngày làm việc gia hạn"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("lập lúc"))
+
+    class Meta:
+        verbose_name = _("phiếu xin lỗi và hẹn lại ngày trả kết quả")
+        verbose_name_plural = _("phiếu xin lỗi và hẹn lại ngày trả kết quả")
+
+    def __str__(self) -> str:
+        return f"{self.dossier} → {self.new_due_at:%Y-%m-%d}"
+
+
+class InterAgencyTransfer(models.Model):
+    """A dossier's task handed to another agency (liên thông) with its documents, hash-checked on arrival.
+
+    ``documents`` is the hand-over list ``[{"id", "name", "sha256"}]``: the receiving agency opens the
+    files only after every hash still matches (a changed file refuses the transfer, loudly). The
+    result comes back as a RESULT document of the same dossier.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="transfers")
+    task_uuid = models.CharField(_("bước xử lý"), max_length=64, blank=True)
+    task_name = models.CharField(_("tên bước"), max_length=300, blank=True)
+    from_agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("cơ quan chuyển"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("cơ quan nhận liên thông"),
+        on_delete=models.PROTECT,
+        related_name="incoming_transfers",
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=TransferStatus.choices, default=TransferStatus.SENT
+    )
+    note = models.TextField(_("nội dung đề nghị"), blank=True)
+    documents = models.JSONField(_("tệp bàn giao"), default=list)
+    due_at = models.DateTimeField(_("hạn xử lý liên thông"), null=True, blank=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(_("chuyển lúc"))
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    accepted_at = models.DateTimeField(_("nhận lúc"), null=True, blank=True)
+    result_document = models.ForeignKey(
+        DossierDocument, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    result_note = models.TextField(_("kết quả xử lý liên thông"), blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    returned_at = models.DateTimeField(_("trả về lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ liên thông")
+        verbose_name_plural = _("hồ sơ liên thông")
+        ordering = ["-sent_at", "-pk"]
+        indexes = [models.Index(fields=["to_agency", "status", "due_at"], name="transfer_to_status")]
+        constraints = [
+            # One open hand-over per dossier at a time.
+            models.UniqueConstraint(
+                fields=["dossier"],
+                condition=Q(status__in=["sent", "accepted"]),
+                name="uniq_open_transfer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} → {self.to_agency_id} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (TransferStatus.SENT, TransferStatus.ACCEPTED)

@@ -28,3 +28,14 @@ register_template(
     "dossier.returned", category=Category.DOSSIER, variables=(*_BASE, "method", "returned_at"), html=False
 )
 register_template("dossier.withdrawn", category=Category.DOSSIER, variables=(*_BASE, "reason"), html=False)
+register_template(
+    "dossier.processing", category=Category.DOSSIER, variables=(*_BASE, "task_name"), html=False
+)
+register_template("dossier.stopped", category=Category.DOSSIER, variables=(*_BASE, "reason"), html=False)
+register_template(
+    "dossier.rescheduled",
+    category=Category.DOSSIER,
+    # ``deadline``: the return date before; ``due_at``: the new one.
+    variables=(*_BASE, "reason", "deadline", "due_at"),
+    html=False,
+)

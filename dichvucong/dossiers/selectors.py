@@ -1,4 +1,5 @@
-"""Reads of dossiers: the applicant's list, access-checked detail, public look-up, officer queues."""
+"""Reads of dossiers: the applicant's list, access-checked detail, public look-up, officer queues and
+worklists (the open-task projection of ``workflows``)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 
 from dichvucong.accounts.models import Membership
+from dichvucong.agencies.constants import SlaState
 from dichvucong.agencies.scopes import DataScope, get_data_scope, restrict
-from dichvucong.dossiers.constants import DOSSIER_CODE_RE, DossierStatus, SubmissionChannel
-from dichvucong.dossiers.models import Dossier, DossierEvent
+from dichvucong.core import clock
+from dichvucong.core.text import fold
+from dichvucong.dossiers.constants import DOSSIER_CODE_RE, DossierStatus, SubmissionChannel, TransferStatus
+from dichvucong.dossiers.models import Dossier, DossierEvent, InterAgencyTransfer
+from dichvucong.workflows.constants import TASK_ROLES
+from dichvucong.workflows.models import OpenTask
+
+SUBJECT_TYPE = "dossiers.dossier"
 
 # A code that never matches a real one: the look-up of a malformed code runs the same query.
 _NO_CODE = "-"  # no real code is a lone dash
@@ -172,3 +181,117 @@ def list_dossiers_in_scope(
 def history(dossier: Dossier) -> list[DossierEvent]:
     """The dossier's events in order, with actor and agency."""
     return list(dossier.events.select_related("actor", "agency").order_by("at", "id"))
+
+
+# --- Worklists (the open-task projection only; workflows are never deserialised) ------------------
+
+WORKLIST_MINE = "mine"
+WORKLIST_AVAILABLE = "available"
+WORKLIST_SORTS = {"due": ("due_at", "pk"), "-due": ("-due_at", "-pk"), "started": ("started_at", "pk")}
+
+
+def _dossier_ids(qs: QuerySet[Dossier]) -> QuerySet[Any]:
+    """The dossiers' pks as text, to compare with ``OpenTask.subject_id`` in a subquery."""
+    return qs.annotate(subject=Cast("pk", output_field=CharField())).values("subject")
+
+
+def candidate_filter(scope: DataScope) -> Q | None:
+    """Tasks whose candidate role the scope holds at the task's agency; None when it holds none."""
+    condition: Q | None = None
+    for role in TASK_ROLES:
+        ids = scope.agency_ids_for(role)
+        if ids is not None and not ids:
+            continue
+        part = Q(candidate_role=role) if ids is None else Q(candidate_role=role, candidate_agency_id__in=ids)
+        condition = part if condition is None else condition | part
+    return condition
+
+
+def worklist(
+    user: Any,
+    scope: DataScope,
+    *,
+    tab: str = WORKLIST_MINE,
+    stage: str = "",
+    sla: str = "",
+    procedure: str = "",
+    q: str = "",
+    sort: str = "due",
+    now: datetime | None = None,
+) -> QuerySet[OpenTask]:
+    """ "Việc của tôi" (assigned to ``user``) or "Việc chờ nhận" (unassigned, a candidate role of the
+    user at the task's agency), filtered by stage, SLA state (live, from the stored due instants),
+    procedure code and a dossier code / applicant-name search; soonest due first by default."""
+    qs = OpenTask.objects.filter(subject_type=SUBJECT_TYPE).select_related("candidate_agency", "assignee")
+    if tab == WORKLIST_AVAILABLE:
+        condition = candidate_filter(scope)
+        if condition is None:
+            return qs.none()
+        qs = qs.filter(condition, assignee__isnull=True)
+    else:
+        qs = qs.filter(assignee=user)
+    if stage:
+        qs = qs.filter(stage=stage)
+    now = now or clock.now()
+    if sla == SlaState.OVERDUE:
+        qs = qs.filter(due_at__lt=now)
+    elif sla == SlaState.NEAR_DUE:
+        qs = qs.filter(due_at__gte=now, near_due_at__lte=now)
+    elif sla == SlaState.ON_TIME:
+        qs = qs.filter(Q(due_at__isnull=True) | Q(due_at__gte=now, near_due_at__gt=now))
+    dossiers: QuerySet[Dossier] | None = None
+    if procedure:
+        dossiers = Dossier.objects.filter(procedure__code__iexact=procedure.strip())
+    text = (q or "").replace("\x00", "").strip()
+    if text:
+        dossiers = (dossiers if dossiers is not None else Dossier.objects.all()).filter(
+            Q(code__icontains=text.upper()) | Q(applicant_search_name__contains=fold(text))
+        )
+    if dossiers is not None:
+        qs = qs.filter(subject_id__in=_dossier_ids(dossiers))
+    return qs.order_by(*WORKLIST_SORTS.get(sort, WORKLIST_SORTS["due"]))
+
+
+def dossiers_of_tasks(tasks: Any) -> dict[str, Dossier]:
+    """The dossiers of a page of tasks, in one query, keyed by ``subject_id``."""
+    ids = [int(t.subject_id) for t in tasks if str(t.subject_id).isdigit()]
+    rows = Dossier.objects.filter(pk__in=ids).select_related("procedure", "procedure_version")
+    return {str(d.pk): d for d in rows}
+
+
+def live_sla_state(task: Any, now: datetime | None = None) -> str:
+    """``on_time`` / ``near_due`` / ``overdue`` of an open task from its stored instants (no query)."""
+    now = now or clock.now()
+    if task.due_at is None:
+        return SlaState.ON_TIME
+    if now > task.due_at:
+        return SlaState.OVERDUE
+    if task.near_due_at is not None and now >= task.near_due_at:
+        return SlaState.NEAR_DUE
+    return SlaState.ON_TIME
+
+
+def incoming_transfers(scope: DataScope) -> QuerySet[InterAgencyTransfer]:
+    """Open inter-agency transfers sent to agencies in ``scope`` (the receiving officers' list)."""
+    qs = InterAgencyTransfer.objects.filter(
+        status__in=[TransferStatus.SENT, TransferStatus.ACCEPTED]
+    ).select_related("dossier", "dossier__procedure_version", "from_agency", "to_agency")
+    ids = scope.agency_ids_for(*TASK_ROLES)
+    if ids is None:
+        return qs.order_by("due_at", "pk")
+    return qs.filter(to_agency_id__in=ids).order_by("due_at", "pk")
+
+
+def get_transfer_for_user(user: Any, pk: int) -> InterAgencyTransfer | None:
+    """A transfer the user may see: an officer of the sending or the receiving agency."""
+    transfer = (
+        InterAgencyTransfer.objects.select_related("dossier", "from_agency", "to_agency")
+        .filter(pk=pk)
+        .first()
+    )
+    if transfer is None:
+        return None
+    scope = get_data_scope(user)
+    if scope.allows(agency_id=transfer.to_agency_id) or can_see(user, transfer.dossier):
+        return transfer
+    return None

@@ -144,6 +144,13 @@ def _workdays() -> Any:
     return workdays
 
 
+def _processing() -> Any:
+    """The workflow glue (``dossiers.processing`` imports this module, hence the late import)."""
+    from dichvucong.dossiers import processing
+
+    return processing
+
+
 def _locked(dossier: Dossier) -> Dossier:
     """Re-read the dossier FOR UPDATE and refresh the caller's instance from it."""
     fresh = Dossier.objects.select_for_update().get(pk=dossier.pk)
@@ -220,6 +227,7 @@ def _event(
     stage: str = "",
     data: Mapping[str, Any] | None = None,
     at: datetime | None = None,
+    agency_id: int | None = None,
 ) -> DossierEvent:
     event = DossierEvent.objects.create(
         dossier=dossier,
@@ -227,7 +235,7 @@ def _event(
         action=action,
         actor=actor if getattr(actor, "pk", None) else None,
         actor_role=role,
-        agency_id=dossier.agency_id,
+        agency_id=agency_id or dossier.agency_id,
         stage=stage,
         from_status=from_status,
         to_status=dossier.status,
@@ -898,6 +906,7 @@ def _record_counter(
             received_at=_fmt(received_at),
             due_at=_fmt(dossier.due_at),
         )
+        _processing().start_for_dossier(dossier=dossier, actor=officer)
     return dossier
 
 
@@ -940,6 +949,7 @@ def receive(*, dossier: Dossier, officer: User, note: str = "") -> Dossier:
             received_at=_fmt(received_at),
             due_at=_fmt(dossier.due_at),
         )
+        _processing().start_for_dossier(dossier=dossier, actor=officer)
     return dossier
 
 
@@ -968,6 +978,7 @@ def refuse(*, dossier: Dossier, officer: User, reason: str) -> Dossier:
             stage=RECEPTION_STAGE,
             data={"reason": reason},
         )
+        _processing().cancel_for_dossier(dossier=dossier, actor=officer)
         _audit(officer, "dossier.refuse", dossier, before, {"status": dossier.status, "reason": reason})
         _notify(dossier, "dossier.refused", event, reason=reason)
     return dossier
@@ -1134,6 +1145,7 @@ def supplement(
             data={"request": request.pk, "clock": policy},
             at=now,
         )
+        _processing().after_supplement(dossier, restart=policy == SUPPLEMENT_CLOCK_RESTART, now=now)
         _audit(
             actor,
             "dossier.supplement",
@@ -1168,6 +1180,7 @@ def withdraw(*, dossier: Dossier, actor: User, reason: str) -> Dossier:
             note=reason,
             data={"reason": reason},
         )
+        _processing().cancel_for_dossier(dossier=dossier, actor=actor)
         _audit(actor, "dossier.withdraw", dossier, before, {"status": dossier.status, "reason": reason})
         _notify(dossier, "dossier.withdrawn", event, reason=reason)
     return dossier
@@ -1207,6 +1220,7 @@ def attach_result(*, dossier: Dossier, officer: User, upload: UploadedFile, titl
             {},
             {"document": document.pk, "sha256": document.sha256},
         )
+        _processing().after_result_attached(dossier, actor=officer)
     return document
 
 
@@ -1219,6 +1233,11 @@ def resolve(*, dossier: Dossier, officer: User, note: str = "") -> Dossier:
             raise DossierError(_("Hồ sơ này đã được xử lý xong."), code=DossierErrorCode.ALREADY_DONE)
         if dossier.status not in RESOLVE_FROM:
             raise _wrong_status(dossier, _("hoàn thành xử lý"))
+        if _processing().is_running(dossier):
+            raise DossierError(
+                _("Hồ sơ đang xử lý theo quy trình: kết quả được hoàn thành ở bước trả kết quả."),
+                code=DossierErrorCode.INVALID_TRANSITION,
+            )
         if not dossier.documents.filter(kind=DocumentKind.RESULT).exists():
             raise DossierError(
                 _("Vui lòng đính kèm kết quả giải quyết trước khi hoàn thành."),
@@ -1246,8 +1265,12 @@ def resolve(*, dossier: Dossier, officer: User, note: str = "") -> Dossier:
     return dossier
 
 
-def return_result(*, dossier: Dossier, officer: User, method: int, note: str = "") -> Dossier:
-    """Record that the result was handed over (counter, post or online) → RETURNED."""
+def return_result(
+    *, dossier: Dossier, officer: User, method: int, note: str = "", via_workflow: bool = False
+) -> Dossier:
+    """Record that the result was handed over (counter, post or online) → RETURNED. A dossier with a
+    running process is returned through its return step (``processing.act_on_task``, which passes
+    ``via_workflow=True``)."""
     if method not in ReturnMethod.values:
         raise DossierError(_("Hình thức trả kết quả không hợp lệ."), code=DossierErrorCode.INVALID)
     with transaction.atomic():
@@ -1257,6 +1280,11 @@ def return_result(*, dossier: Dossier, officer: User, method: int, note: str = "
             raise DossierError(_("Kết quả của hồ sơ này đã được trả."), code=DossierErrorCode.ALREADY_DONE)
         if dossier.status != DossierStatus.RESOLVED:
             raise _wrong_status(dossier, _("trả kết quả"))
+        if not via_workflow and _processing().is_running(dossier):
+            raise DossierError(
+                _("Hồ sơ đang xử lý theo quy trình: trả kết quả ở bước “Trả kết quả”."),
+                code=DossierErrorCode.INVALID_TRANSITION,
+            )
         now = clock.now()
         before = {"status": dossier.status}
         dossier.status = DossierStatus.RETURNED

@@ -3,7 +3,10 @@
 - ``receipt_pdf(dossier)``: Mẫu 01 "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", with a QR code of the
   public tracking link and a Code 128 barcode of the dossier code (Art. 19.2);
 - ``supplement_request_pdf(request)``: Mẫu 02 "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ";
-- ``refusal_pdf(dossier)``: Mẫu 03 "Phiếu từ chối tiếp nhận giải quyết hồ sơ".
+- ``refusal_pdf(dossier)``: Mẫu 03 "Phiếu từ chối tiếp nhận giải quyết hồ sơ";
+- ``apology_pdf(reschedule)``: Mẫu 04 "Phiếu xin lỗi và hẹn lại ngày trả kết quả";
+- ``process_control_pdf(dossier)``: Mẫu 05 "Phiếu kiểm soát quá trình giải quyết hồ sơ", built from
+  the dossier's event log (each hand-over between officers, agencies and the applicant).
 
 Each is HTML (``templates/dossiers/slips/``) rendered by WeasyPrint on A4 with DejaVu Serif (full
 Vietnamese coverage, from Debian's ``fonts-dejavu-core``), then signed (PAdES) by
@@ -28,12 +31,16 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from dichvucong.core.signing import sign_pdf, signing_enabled
+from dichvucong.dossiers import hooks
 from dichvucong.dossiers.constants import DocumentKind, EventAction, ReturnMethod, SubmissionChannel
-from dichvucong.dossiers.models import Dossier, SupplementRequest
+from dichvucong.dossiers.models import Dossier, DossierEvent, DossierReschedule, SupplementRequest
 from dichvucong.procedures.constants import Channel, DurationUnit
 
 __all__ = [
+    "apology_pdf",
     "dossier_barcode",
+    "process_control_pdf",
+    "process_control_rows",
     "receipt_pdf",
     "refusal_pdf",
     "supplement_request_pdf",
@@ -74,6 +81,17 @@ def _barcode_uri(code: str) -> str:
         {"module_width": 0.3, "module_height": 12.0, "quiet_zone": 4.0, "write_text": False}
     )
     return _data_uri("image/svg+xml", svg)
+
+
+def _evaluation_qr(dossier: Dossier) -> dict[str, str]:
+    """The signed rating link (phone channel of the satisfaction evaluation) as text and QR code."""
+    link = hooks.evaluation_link(dossier)
+    if not link:
+        return {"evaluation_url": "", "evaluation_qr_uri": ""}
+    return {
+        "evaluation_url": link,
+        "evaluation_qr_uri": segno.make(link, error="m").svg_data_uri(scale=3, border=2),
+    }
 
 
 def _qr_uri(code: str) -> str:
@@ -188,6 +206,7 @@ def receipt_pdf(dossier: Dossier) -> bytes:
         "tracking_url": tracking_url(dossier.code),
         "qr_uri": _qr_uri(dossier.code),
         "barcode_uri": _barcode_uri(dossier.code),
+        **_evaluation_qr(dossier),
     }
     return _render(
         "receipt.html", context, reason=f"Tiếp nhận hồ sơ {dossier.code}", location=dossier.agency.name
@@ -235,5 +254,116 @@ def refusal_pdf(dossier: Dossier) -> bytes:
         "refusal.html",
         context,
         reason=f"Từ chối tiếp nhận hồ sơ {dossier.code or dossier.pk}",
+        location=dossier.agency.name,
+    )
+
+
+def apology_pdf(reschedule: DossierReschedule) -> bytes:
+    """Mẫu 04: the apology, its reason and the new return date (the one rescheduling). Signed."""
+    dossier = reschedule.dossier
+    context = _header(dossier) | {
+        "reason": reschedule.reason,
+        "received_at": _local(dossier.received_at or reschedule.requested_at),
+        "old_due_at": _local(reschedule.old_due_at),
+        "new_due_at": _local(reschedule.new_due_at),
+        "officer_name": reschedule.requested_by.display_name,
+    }
+    return _render(
+        "apology.html",
+        context,
+        reason=f"Xin lỗi và hẹn lại ngày trả kết quả hồ sơ {dossier.code or dossier.pk}",
+        location=dossier.agency.name,
+    )
+
+
+@dataclass(frozen=True)
+class ControlRow:
+    """One hand-over of Mẫu 05: who gave the dossier to whom, when, and whether on time."""
+
+    giver: str
+    giver_name: str
+    taker: str
+    at: datetime
+    outcome: str
+    note: str
+
+
+_RECEPTION_UNIT = "Bộ phận tiếp nhận và trả kết quả"
+_APPLICANT = "Người nộp hồ sơ"
+
+
+def _outcome(at: datetime, due: datetime | None) -> str:
+    if due is None:
+        return "Không quy định thời hạn"
+    if at > due:
+        return "Quá hạn"
+    if timezone.localtime(at).date() < timezone.localtime(due).date():
+        return "Trước hạn"
+    return "Đúng hạn"
+
+
+def _due(event: DossierEvent) -> datetime | None:
+    raw = (event.data or {}).get("due_at")
+    if not raw:
+        return None
+    try:
+        return datetime.fromisoformat(str(raw))
+    except ValueError:
+        return None
+
+
+def _row(event: DossierEvent, dossier: Dossier) -> ControlRow | None:
+    """The hand-over an event records, if it is one."""
+    data = event.data or {}
+    agency = event.agency.name if event.agency_id else dossier.agency.name
+    actor = event.actor.display_name if event.actor_id else ""
+    task = str(data.get("task", ""))
+    here = f"{agency} ({task})" if task else agency
+    opened = str(data.get("opened", ""))
+    action = event.action
+    at = _local(event.at)
+    if action == EventAction.RECEIVED:
+        return ControlRow(_RECEPTION_UNIT, actor, opened or agency, at, "Đúng hạn", "Tiếp nhận hồ sơ")
+    if action == EventAction.WORKFLOW_STARTED:
+        return ControlRow(_RECEPTION_UNIT, actor, opened or agency, at, "Đúng hạn", "Chuyển hồ sơ xử lý")
+    if action in (EventAction.TASK_COMPLETED, EventAction.TASK_RETURNED):
+        taker = opened or ("Kết thúc xử lý" if data.get("finished") else agency)
+        note = event.note or ("Trả lại bước trước" if action == EventAction.TASK_RETURNED else "")
+        return ControlRow(here, actor, taker, at, _outcome(event.at, _due(event)), note)
+    if action == EventAction.TRANSFERRED:
+        return ControlRow(here, actor, str(data.get("to_agency", "")), at, "Đúng hạn", "Chuyển liên thông")
+    if action == EventAction.TRANSFER_RETURNED:
+        return ControlRow(agency, actor, dossier.agency.name, at, "Đúng hạn", "Trả kết quả liên thông")
+    if action == EventAction.SUPPLEMENT_REQUESTED:
+        return ControlRow(here, actor, _APPLICANT, at, "Đúng hạn", "Yêu cầu bổ sung hồ sơ")
+    if action == EventAction.SUPPLEMENTED:
+        return ControlRow(_APPLICANT, actor, _RECEPTION_UNIT, at, "Đúng hạn", "Bổ sung hồ sơ")
+    if action == EventAction.RESCHEDULED:
+        return ControlRow(agency, actor, _APPLICANT, at, "Quá hạn", f"Xin lỗi, hẹn lại: {event.note}")
+    if action == EventAction.RETURNED:
+        outcome = _outcome(event.at, dossier.due_at)
+        return ControlRow(_RECEPTION_UNIT, actor, _APPLICANT, at, outcome, "Trả kết quả")
+    return None
+
+
+def process_control_rows(dossier: Dossier) -> list[ControlRow]:
+    """The rows of Mẫu 05, in order, from the event log."""
+    events = dossier.events.select_related("actor", "agency").order_by("at", "id")
+    return [row for row in (_row(event, dossier) for event in events) if row is not None]
+
+
+def process_control_pdf(dossier: Dossier) -> bytes:
+    """Mẫu 05 for a received dossier, generated from its events. Signed."""
+    if dossier.received_at is None:
+        raise ValueError("a process-control slip is issued only for a received dossier")
+    context = _header(dossier) | {
+        "rows": process_control_rows(dossier),
+        "received_at": _local(dossier.received_at),
+        "due_at": _local(dossier.due_at),
+    }
+    return _render(
+        "process_control.html",
+        context,
+        reason=f"Kiểm soát quá trình giải quyết hồ sơ {dossier.code or dossier.pk}",
         location=dossier.agency.name,
     )

@@ -157,6 +157,17 @@ class ProcedureVersion(models.Model):
     search_name = models.TextField(editable=False, blank=True)
     search_text = models.TextField(editable=False, blank=True)
     change_note = models.CharField(_("ghi chú thay đổi"), max_length=500, blank=True)
+    # The internal process (BPMN) dossiers of this version run through; a published version keeps the
+    # one it was published with. NULL: the dossier layer uses the city template (``mot-cua-chung``,
+    # or ``mot-cua-trong-ngay`` when the legal time is at most one working day).
+    process_version = models.ForeignKey(
+        "workflows.ProcessVersion",
+        verbose_name=_("quy trình nội bộ"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="procedure_versions",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

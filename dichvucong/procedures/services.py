@@ -58,7 +58,13 @@ EDITABLE_FIELDS = frozenset(
         "change_note",
     }
 )
-_COPIED_FIELDS = EDITABLE_FIELDS - {"change_note"} | {"raw", "parse_problems", "source_hash"}
+# A new draft keeps the process (BPMN) its source version runs dossiers through.
+_COPIED_FIELDS = EDITABLE_FIELDS - {"change_note"} | {
+    "raw",
+    "parse_problems",
+    "source_hash",
+    "process_version",
+}
 
 
 class CatalogError(Exception):

@@ -74,3 +74,30 @@ def test_loading_the_demo_again_adds_no_dossier(demo) -> None:
 
     assert (Dossier.objects.count(), DossierEvent.objects.count()) == before
     assert before[0] > 0
+
+
+def test_demo_worklists_are_populated_through_real_workflow_steps(demo) -> None:
+    """Given the demo loaded, then dossiers at Phường Bến Thành moved through the one-stop process
+    (task events, no direct status writes for "Đang xử lý"), and demo-specialist and demo-head have
+    open tasks in their worklists."""
+    from dichvucong.workflows.models import OpenTask
+
+    ward = Dossier.objects.filter(agency__code=DEMO_WARD_CODE)
+    assert DossierEvent.objects.filter(dossier__in=ward, action=EventAction.TASK_COMPLETED).exists()
+    processing = ward.filter(status=DossierStatus.PROCESSING)
+    assert processing.exists()
+    assert not DossierEvent.objects.filter(
+        dossier__in=processing, actor_role="demo", to_status=DossierStatus.PROCESSING
+    ).exists()
+    from dichvucong.agencies.scopes import get_data_scope
+    from dichvucong.dossiers import selectors
+
+    specialist = User.objects.get(username="demo-specialist")
+    head = User.objects.get(username="demo-head")
+    assert selectors.worklist(specialist, get_data_scope(specialist), tab=selectors.WORKLIST_MINE).exists()
+    head_scope = get_data_scope(head)
+    assert (
+        selectors.worklist(head, head_scope, tab=selectors.WORKLIST_MINE)
+        | selectors.worklist(head, head_scope, tab=selectors.WORKLIST_AVAILABLE)
+    ).exists()
+    assert OpenTask.objects.filter(candidate_role="unit_head").exists()

@@ -249,3 +249,15 @@ def test_refusal_notice_needs_a_refusal(scene: Scene) -> None:
     """Given a dossier that was never refused, when Mẫu 03 is asked, then it is refused."""
     with pytest.raises(ValueError, match="refused"):
         slips.refusal_pdf(scene.dossier)
+
+
+def test_receipt_carries_the_signed_rating_link_of_the_evaluation_app(scene: Scene, settings) -> None:
+    """Given the evaluation app installed, when the receipt is printed, then it carries a QR code of a
+    signed rating link for this dossier on SITE_URL (the phone channel of the satisfaction survey)."""
+    settings.SITE_URL = "https://dichvucong.hochiminhcity.example"
+
+    codes = slips._evaluation_qr(scene.dossier)
+
+    assert codes["evaluation_url"].startswith("https://dichvucong.hochiminhcity.example/danh-gia/")
+    assert codes["evaluation_qr_uri"].startswith("data:image/svg+xml")
+    assert slips.receipt_pdf(scene.dossier).startswith(b"%PDF")

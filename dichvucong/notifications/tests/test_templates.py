@@ -36,6 +36,12 @@ SAMPLE_CONTEXT = {
     "results": "Giấy khai sinh",
     "method": "Trả qua dịch vụ bưu chính",
     "returned_at": "20/03/2026 10:00",
+    # workflows.task_* (registered by dichvucong.workflows)
+    "task_name": "Thụ lý hồ sơ",
+    "subject_label": "Hồ sơ 000.50.68.H29-260311-0001",
+    "assignee_name": "Nguyễn Văn An",
+    # evaluation.* (registered by dichvucong.evaluations)
+    "stage": "Tiếp nhận hồ sơ",
 }
 
 

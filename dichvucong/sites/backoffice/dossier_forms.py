@@ -346,3 +346,171 @@ class DossierSearchForm(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", _("Ngày kết thúc phải sau ngày bắt đầu."))
         return data
+
+
+# --- Processing: task actions, assignment, rescheduling, transfers, worklist filters ----------------
+
+
+class TaskActionForm(forms.Form):
+    """One action on an open task; which fields matter depends on ``action`` (checked in ``clean``)."""
+
+    action = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    note = forms.CharField(
+        label=gettext_lazy("Ý kiến xử lý"),
+        max_length=MAX_REASON,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    items = forms.CharField(
+        label=gettext_lazy("Giấy tờ cần bổ sung (mỗi dòng một giấy tờ: tên: lý do)"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    deadline_days = forms.IntegerField(
+        label=gettext_lazy("Thời hạn bổ sung (ngày làm việc)"),
+        min_value=1,
+        max_value=60,
+        initial=3,
+        required=False,
+    )
+    target_agency = forms.ModelChoiceField(
+        label=gettext_lazy("Cơ quan nhận liên thông"), queryset=None, required=False
+    )
+    transfer_days = forms.IntegerField(
+        label=gettext_lazy("Thời hạn liên thông (ngày làm việc)"),
+        min_value=1,
+        max_value=30,
+        initial=3,
+        required=False,
+    )
+    return_method = forms.TypedChoiceField(
+        label=gettext_lazy("Hình thức trả kết quả"),
+        choices=ReturnMethod.choices,
+        coerce=int,
+        required=False,
+    )
+    assignee = forms.ModelChoiceField(
+        label=gettext_lazy("Giao bước tiếp theo cho (không bắt buộc)"), queryset=None, required=False
+    )
+
+    # Which optional fields each action shows.
+    FIELDS = {
+        "approve": ("note",),
+        "sign": ("note",),
+        "return_previous": ("note",),
+        "request_supplement": ("items", "note", "deadline_days"),
+        "transfer": ("target_agency", "transfer_days", "note"),
+        "return_result": ("return_method", "note"),
+        "refuse": ("note",),
+    }
+
+    def __init__(self, *args: Any, agencies: Any = None, assignees: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from dichvucong.accounts.models import User
+        from dichvucong.agencies.models import Agency
+
+        self.fields["target_agency"].queryset = agencies if agencies is not None else Agency.objects.all()
+        self.fields["assignee"].queryset = assignees if assignees is not None else User.objects.none()
+        self.fields["assignee"].label_from_instance = lambda user: user.display_name
+        self.offers_assignee = assignees is not None
+
+    def visible(self) -> list[forms.BoundField]:
+        action = self.initial.get("action") or self.data.get("action", "")
+        names = list(self.FIELDS.get(action, ()))
+        if action == "approve" and self.offers_assignee:
+            names.insert(0, "assignee")
+        return [self[name] for name in names]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        action = data.get("action", "")
+        if action not in self.FIELDS:
+            raise forms.ValidationError(_("Thao tác không hợp lệ."))
+        note = (data.get("note") or "").strip()
+        data["note"] = note
+        if action in ("return_previous", "refuse") and not note:
+            self.add_error("note", _("Hãy nêu lý do."))
+        if action == "request_supplement":
+            items = []
+            for line in (data.get("items") or "").splitlines():
+                title, _sep, reason = line.partition(":")
+                if title.strip():
+                    items.append({"title": title.strip(), "reason": reason.strip()})
+            if not items:
+                self.add_error("items", _("Hãy liệt kê ít nhất một giấy tờ cần bổ sung."))
+            data["item_list"] = items
+        if action == "transfer" and data.get("target_agency") is None:
+            self.add_error("target_agency", _("Hãy chọn cơ quan nhận liên thông."))
+        return data
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=gettext_lazy("Giao cho cán bộ"), queryset=None)
+
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = candidates
+        self.fields["assignee"].label_from_instance = lambda user: user.display_name
+
+
+class RescheduleForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Lý do chậm trả kết quả"),
+        max_length=MAX_REASON,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "In trên Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04), gửi cho người nộp."
+        ),
+    )
+    extra_days = forms.IntegerField(
+        label=gettext_lazy("Gia hạn thêm (ngày làm việc)"), min_value=1, max_value=30, initial=2
+    )
+
+
+class TransferReturnForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Tên kết quả xử lý"), max_length=300)
+    file = forms.FileField(label=gettext_lazy("Tệp kết quả"))
+    note = forms.CharField(
+        label=gettext_lazy("Ghi chú"),
+        max_length=MAX_REASON,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class WorklistFilterForm(forms.Form):
+    stage = forms.ChoiceField(label=gettext_lazy("Giai đoạn"), required=False)
+    sla = forms.ChoiceField(label=gettext_lazy("Thời hạn"), required=False)
+    procedure = forms.CharField(label=gettext_lazy("Mã thủ tục"), max_length=100, required=False)
+    q = forms.CharField(label=gettext_lazy("Mã hồ sơ hoặc tên người nộp"), max_length=200, required=False)
+    sort = forms.ChoiceField(label=gettext_lazy("Sắp xếp"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from dichvucong.agencies.constants import SlaState
+        from dichvucong.workflows.constants import TaskStage
+
+        self.fields["stage"].choices = [("", _("Tất cả")), *TaskStage.choices]
+        self.fields["sla"].choices = [("", _("Tất cả")), *SlaState.choices]
+        self.fields["sort"].choices = [
+            ("due", _("Hạn xử lý gần nhất trước")),
+            ("-due", _("Hạn xử lý xa nhất trước")),
+            ("started", _("Nhận việc sớm nhất trước")),
+        ]
+
+
+class ProcessChoiceForm(forms.Form):
+    process = forms.ModelChoiceField(
+        label=gettext_lazy("Quy trình xử lý"),
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("Quy trình mẫu của thành phố (chọn theo thời hạn giải quyết)"),
+    )
+
+    def __init__(self, *args: Any, processes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["process"].queryset = processes
+        self.fields["process"].label_from_instance = lambda version: (
+            f"{version.definition.name} (v{version.number})"
+        )

@@ -28,17 +28,27 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dichvucong.accounts.constants import Role
 from dichvucong.accounts.validation import mask_cccd, mask_phone
+from dichvucong.agencies import workdays
 from dichvucong.agencies.models import Agency
 from dichvucong.core.text import fold
-from dichvucong.dossiers import selectors, services, slips
-from dichvucong.dossiers.constants import DocumentKind, DossierStatus, ReturnMethod, SubmissionChannel
+from dichvucong.dossiers import processing, selectors, services, slips
+from dichvucong.dossiers.constants import (
+    DocumentKind,
+    DossierStatus,
+    ReturnMethod,
+    SubmissionChannel,
+    TransferStatus,
+)
 from dichvucong.dossiers.errors import DossierError
-from dichvucong.dossiers.models import Dossier, SupplementRequest
+from dichvucong.dossiers.models import Dossier, DossierReschedule, SupplementRequest
 from dichvucong.procedures.constants import VersionStatus
 from dichvucong.procedures.models import Procedure
 from dichvucong.procedures.search import search_procedures
 from dichvucong.sites.backoffice import dossier_forms as df
 from dichvucong.sites.backoffice.access import forbidden, officer_required
+from dichvucong.workflows import permissions as workflow_permissions
+from dichvucong.workflows.constants import TaskAction
+from dichvucong.workflows.models import OpenTask
 
 PAGE_SIZE = 30
 COUNTER_ROLES = (Role.COUNTER_OFFICER,)
@@ -46,7 +56,9 @@ COUNTER_ROLES = (Role.COUNTER_OFFICER,)
 RESULT_ROLES = (Role.COUNTER_OFFICER, Role.SPECIALIST, Role.UNIT_HEAD, Role.AGENCY_LEADER)
 RESULT_STATUSES = (DossierStatus.RECEIVED, DossierStatus.PROCESSING, DossierStatus.RESOLVED)
 PROCEDURE_SEARCH_AGENCIES = 5  # above this many counter agencies, filter the hits afterwards
-DONE_NOTICES = ("received", "refused", "supplement", "intake", "returned")
+DONE_NOTICES = ("received", "refused", "supplement", "intake", "returned", "rescheduled")
+# Who may apologise and set a new return date (Mẫu 04): the handling officers and their heads.
+PROCESSING_ROLES = (Role.SPECIALIST, Role.UNIT_HEAD, Role.AGENCY_LEADER, Role.COUNTER_OFFICER)
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -55,8 +67,61 @@ DONE_NOTICES = ("received", "refused", "supplement", "intake", "returned")
 def _dossier_or_404(request: HttpRequest, pk: int) -> Dossier:
     dossier = selectors.get_dossier_for_user(request.user, pk)
     if dossier is None:
+        # An officer of another agency sees the dossier while one of its open tasks is theirs to take.
+        dossier = _dossier_of_my_task(request, pk)
+    if dossier is None:
         raise Http404
     return dossier
+
+
+def _dossier_of_my_task(request: HttpRequest, pk: int) -> Dossier | None:
+    condition = selectors.candidate_filter(request.data_scope)  # type: ignore[attr-defined]
+    mine = OpenTask.objects.filter(subject_type=processing.SUBJECT_TYPE, subject_id=str(pk))
+    allowed = Q(assignee=request.user) if condition is None else Q(assignee=request.user) | condition
+    if not mine.filter(allowed).exists():
+        return None
+    return Dossier.objects.select_related("procedure", "procedure_version", "agency").filter(pk=pk).first()
+
+
+def _task_panels(request: HttpRequest, dossier: Dossier, action_form: Any = None) -> list[dict[str, Any]]:
+    """Each open task with its SLA badge and what this officer may do on it (claim, assign, actions)."""
+    from dichvucong.sites.backoffice.worklist_views import next_assignees, sla_badge, transfer_agencies
+
+    user = request.user
+    waiting = dossier.status == DossierStatus.SUPPLEMENT_REQUESTED
+    pending = dossier.transfers.filter(status__in=[TransferStatus.SENT, TransferStatus.ACCEPTED]).exists()
+    panels = []
+    for task in processing.open_tasks(dossier):
+        may_act = workflow_permissions.can_act_on(user, task) and not waiting and not pending
+        actions = []
+        if may_act and task.assignee_id == user.pk:
+            for action in task.spec.actions or []:
+                if action not in TaskAction.values:
+                    continue
+                if action == TaskAction.RETURN_RESULT and dossier.status != DossierStatus.RESOLVED:
+                    continue
+                form = (
+                    action_form
+                    if action_form is not None and action_form.data.get("action") == action
+                    else df.TaskActionForm(
+                        initial={"action": action, "return_method": dossier.return_method},
+                        agencies=transfer_agencies(task) if action == TaskAction.TRANSFER else None,
+                        assignees=next_assignees(task) if action == TaskAction.APPROVE else None,
+                        prefix=None,
+                        auto_id=f"id_t{task.pk}_{action}_%s",
+                    )
+                )
+                actions.append({"action": action, "label": TaskAction(action).label, "form": form})
+        panels.append(
+            {
+                "task": task,
+                "sla": sla_badge(selectors.live_sla_state(task)),
+                "can_claim": may_act and task.assignee_id is None,
+                "can_assign": workflow_permissions.can_assign(user, task),
+                "actions": actions,
+            }
+        )
+    return panels
 
 
 def _field_code(dossier: Dossier) -> str | None:
@@ -133,6 +198,17 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **forms_: Any) -> di
     can_return = dossier.status == DossierStatus.RESOLVED and _may(request, dossier, COUNTER_ROLES)
     results = [d for d in documents if d.kind == DocumentKind.RESULT]
     notice = request.GET.get("xong", "")
+    workflow = processing.has_workflow(dossier)
+    if workflow:
+        # The process decides: resolving and returning are steps of its tasks.
+        can_return = False
+    reschedule = DossierReschedule.objects.filter(dossier=dossier).first()
+    active = dossier.status in processing.RESCHEDULABLE
+    sla = None
+    if active and dossier.due_at is not None:
+        from dichvucong.sites.backoffice.worklist_views import sla_badge
+
+        sla = sla_badge(workdays.sla_state(dossier))
     return {
         "dossier": dossier,
         "applicant_id": mask_cccd(dossier.applicant_id_number),
@@ -146,7 +222,16 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **forms_: Any) -> di
         "supplement_requests": list(dossier.supplement_requests.order_by("-requested_at")),
         "can_decide": can_decide,
         "can_result": can_result,
-        "can_resolve": can_result and bool(results),
+        "can_resolve": can_result and bool(results) and not workflow,
+        "has_workflow": workflow,
+        "tasks": _task_panels(request, dossier, forms_.get("action_form")) if workflow else [],
+        "transfers": list(dossier.transfers.select_related("to_agency", "from_agency")),
+        "reschedule": reschedule,
+        "can_reschedule": reschedule is None
+        and active
+        and dossier.due_at is not None
+        and _may(request, dossier, PROCESSING_ROLES),
+        "dossier_sla": sla,
         "can_return": can_return,
         "accept_form": forms_.get("accept_form") or df.AcceptForm(),
         "refuse_form": forms_.get("refuse_form") or df.RefuseForm(),
@@ -326,6 +411,55 @@ def dossier_supplement_pdf(request: HttpRequest, pk: int, request_pk: int) -> Ht
     if supplement is None:
         raise Http404
     return _pdf(slips.supplement_request_pdf(supplement), f"phieu-yeu-cau-bo-sung-{_slug(dossier)}.pdf")
+
+
+@officer_required(roles=PROCESSING_ROLES)
+def dossier_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mẫu 04: apologise for the delay and set the new return date (once per dossier)."""
+    dossier = _dossier_or_404(request, pk)
+    if not _may(request, dossier, PROCESSING_ROLES):
+        return forbidden(request)
+    form = df.RescheduleForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                processing.reschedule(
+                    dossier=dossier,
+                    officer=request.user,
+                    reason=form.cleaned_data["reason"],
+                    extra_days=form.cleaned_data["extra_days"],
+                )
+            except DossierError as error:
+                form.add_error(None, error.message)
+            else:
+                return _done(dossier, "rescheduled")
+        status = 400
+        df.mark_errors(form)
+    return render(
+        request, "backoffice/dossiers/reschedule.html", {"dossier": dossier, "form": form}, status=status
+    )
+
+
+@officer_required
+@require_GET
+def dossier_apology_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mẫu 04, the apology and new return date."""
+    dossier = _dossier_or_404(request, pk)
+    reschedule = DossierReschedule.objects.filter(dossier=dossier).select_related("requested_by").first()
+    if reschedule is None:
+        raise Http404
+    return _pdf(slips.apology_pdf(reschedule), f"phieu-xin-loi-{_slug(dossier)}.pdf")
+
+
+@officer_required
+@require_GET
+def dossier_process_control_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mẫu 05, the process-control slip generated from the event log."""
+    dossier = _dossier_or_404(request, pk)
+    if dossier.received_at is None:
+        raise Http404
+    return _pdf(slips.process_control_pdf(dossier), f"phieu-kiem-soat-{_slug(dossier)}.pdf")
 
 
 # --- counter intake ----------------------------------------------------------------------------

@@ -55,12 +55,36 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     ),
     NavItem(pgettext_lazy("back-office menu", "Tra cứu hồ sơ"), "backoffice:dossier_search", frozenset()),
     NavItem(pgettext_lazy("back-office menu", "Báo cáo, thống kê"), "backoffice:reports", _REPORTING),
-    NavItem(pgettext_lazy("back-office menu", "Đánh giá hài lòng"), "backoffice:evaluations", _REPORTING),
+    NavItem(
+        pgettext_lazy("back-office menu", "Đánh giá hài lòng"),
+        "backoffice:evaluations",
+        _REPORTING | _ADMIN,
+        frozenset(
+            {
+                "backoffice:evaluation_follow_ups",
+                "backoffice:kiosk_devices",
+                "backoffice:evaluation_criteria",
+                "backoffice:evaluation_verify",
+            }
+        ),
+    ),
     NavItem(
         pgettext_lazy("back-office menu", "Danh mục thủ tục"),
         "backoffice:catalog",
         _ADMIN,
         frozenset({"backoffice:catalog_detail", "backoffice:catalog_edit", "backoffice:catalog_version"}),
+    ),
+    NavItem(
+        pgettext_lazy("back-office menu", "Quy trình xử lý"),
+        "backoffice:processes",
+        _ADMIN,
+        frozenset({"backoffice:process_edit", "backoffice:process_version"}),
+    ),
+    NavItem(
+        pgettext_lazy("back-office menu", "Biểu mẫu điện tử"),
+        "backoffice:forms",
+        _ADMIN,
+        frozenset({"backoffice:form_edit", "backoffice:form_version"}),
     ),
     NavItem(
         pgettext_lazy("back-office menu", "Hỏi đáp"),

@@ -1,4 +1,4 @@
-"""Kiosk pages: the welcome screen asks for the dossier code; the evaluation itself comes later.
+"""Kiosk pages: the welcome screen asks for the dossier code, then the evaluation (``rating_views``).
 
 No login: the kiosk stands in the one-stop-shop hall. Idle screens return to the welcome screen by
 themselves (``static/evaluation/kiosk.js``).
@@ -16,7 +16,7 @@ from dichvucong.sites.evaluation.forms import DossierCodeForm
 
 @require_http_methods(["GET", "POST"])
 def home(request: HttpRequest) -> HttpResponse:
-    """Welcome screen; a valid code shows the (for now placeholder) next step.
+    """Welcome screen; a valid code moves on to the stages of that dossier.
 
     ``?reset=1`` (sent by the idle timer) also puts the kiosk back in the default language, so the
     next visitor does not inherit the previous one's choice.
@@ -29,5 +29,5 @@ def home(request: HttpRequest) -> HttpResponse:
         return response
     form = DossierCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        return render(request, "evaluation/start.html", {"code": form.cleaned_data["code"]})
+        return redirect("evaluation:choose_stage", code=form.cleaned_data["code"])
     return render(request, "evaluation/home.html", {"form": form}, status=400 if form.errors else 200)

@@ -578,12 +578,19 @@ def _role_label(role: str) -> str:
         return role
 
 
+# The applicant's own draft edits before submitting, and the back office's internal hand-offs
+# (who claimed or was given a step): the citizen follows steps and statuses, not desk assignments.
+_HIDDEN_FROM_APPLICANT = frozenset(
+    {EventAction.DRAFT_SAVED, EventAction.TASK_CLAIMED, EventAction.TASK_ASSIGNED}
+)
+
+
 def _events(dossier: Dossier) -> list[dict[str, Any]]:
     rows = []
     previous = None
     for event in selectors.history(dossier):
-        if event.action == EventAction.DRAFT_SAVED:
-            continue  # the applicant's own draft edits before submitting
+        if event.action in _HIDDEN_FROM_APPLICANT:
+            continue
         rows.append(
             {
                 "event": event,

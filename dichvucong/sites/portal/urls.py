@@ -4,6 +4,7 @@ from . import (
     account_views,
     catalog_views,
     dossier_views,
+    evaluation_views,
     notification_views,
     security_views,
     token_views,
@@ -37,6 +38,10 @@ urlpatterns = [
     path("ho-so-cua-toi/<int:pk>/bo-sung/", dossier_views.dossier_supplement, name="dossier_supplement"),
     path("ho-so-cua-toi/<int:pk>/rut/", dossier_views.dossier_withdraw, name="dossier_withdraw"),
     path("tra-cuu/", dossier_views.lookup, name="lookup"),
+    # Satisfaction evaluation: per dossier stage, the signed QR/SMS link, the public figures.
+    path("ho-so-cua-toi/<int:pk>/danh-gia/", evaluation_views.dossier_evaluate, name="dossier_evaluate"),
+    path("danh-gia/<str:token>/", evaluation_views.evaluation_link, name="evaluation_link"),
+    path("danh-gia-hai-long/", evaluation_views.satisfaction_public, name="satisfaction"),
     path("hoi-dap/", catalog_views.faq_page, name="faq"),
     path("tro-ly/", catalog_views.assistant, name="assistant"),
     path("tuyen-bo-tro-nang/", views.accessibility_statement, name="accessibility"),

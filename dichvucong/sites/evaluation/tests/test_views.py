@@ -21,11 +21,11 @@ def test_welcome_screen_has_the_labelled_code_form_and_the_idle_script() -> None
 
 
 def test_a_valid_code_moves_on_normalised() -> None:
-    """Given a code typed with spaces and lower case, when it is sent, then the next screen shows it
-    normalised."""
+    """Given a code typed with spaces and lower case, when it is sent, then the kiosk moves on to the
+    stages of that dossier, with the code normalised."""
     response = Client().post(reverse("evaluation:home"), {"code": " 000.00.00.h29-241127-0001 "})
-    assert response.status_code == 200
-    assert "Hồ sơ 000.00.00.H29-241127-0001" in response.content.decode()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("evaluation:choose_stage", args=["000.00.00.H29-241127-0001"])
 
 
 def test_an_invalid_code_is_refused_with_an_accessible_error() -> None:

@@ -1,0 +1,7 @@
+"""Decree 61 statistics (Biểu số 06/VPCP/KSTT): exact, incremental daily rollups of the dossier log.
+
+Owns the read model ``DailyRollup`` (kept by a listener on ``dossiers.hooks`` in the same transaction
+as each ``DossierEvent``), its due-date log, the ``rebuild_rollups`` command, the report selectors, the
+public ``GET /api/v1/statistics/`` endpoint and the XLSX/DOCX/PDF exports of Biểu 06. It never
+changes a dossier. It does not own the public statistics page or the leaders' dashboards.
+"""

@@ -1,0 +1,154 @@
+"""``GET /api/v1/statistics/``: published Decree 61 figures (Biểu 06), mounted by ``dichvucong.api.urls``.
+
+Public: the figures are aggregate counts with no personal data, for the whole city or any agency's
+subtree. Bad parameters get 400 with a translated message and a ``ReportErrorCode``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from dichvucong.core import clock
+from dichvucong.reports.constants import GroupBy, PeriodKind
+from dichvucong.reports.errors import ReportError, ReportErrorCode
+from dichvucong.reports.periods import period_bounds
+from dichvucong.reports.selectors import (
+    FORM06_COLUMNS,
+    Form06Row,
+    ReportScope,
+    find_agency,
+    find_field,
+    get_form06,
+    parse_day,
+)
+
+
+class ReportAPIError(APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+
+    def __init__(self, error: ReportError) -> None:
+        super().__init__(detail=error.message, code=error.code)
+        self.default_code = error.code
+
+
+class StatisticsThrottle(AnonRateThrottle):
+    scope = "statistics"
+    rate = "120/minute"
+
+
+def _figure_fields() -> dict[str, Any]:
+    fields: dict[str, Any] = {column: serializers.IntegerField() for column in FORM06_COLUMNS}
+    fields["on_time_rate"] = serializers.FloatField(
+        allow_null=True, help_text="% of resolved dossiers resolved early or on time"
+    )
+    return fields
+
+
+_ROW = inline_serializer(
+    "StatisticsRow",
+    fields={
+        "code": serializers.CharField(help_text="field, agency or procedure code; level; channel number"),
+        "label": serializers.CharField(),
+        **_figure_fields(),
+    },
+    many=True,
+)
+
+
+def _row(row: Form06Row) -> dict[str, Any]:
+    return {"code": row.code, "label": row.label, **row.figures, "on_time_rate": row.on_time_rate}
+
+
+class StatisticsView(APIView):
+    """Biểu số 06/VPCP/KSTT for a period: received (online / direct + postal / carried over), resolved
+    (early / on time / late), pending at the end (within / overdue), withdrawn, refused, waiting for a
+    supplement, returned — for the city or an agency subtree, optionally one field, grouped."""
+
+    permission_classes: ClassVar[list[Any]] = [AllowAny]
+    authentication_classes: ClassVar[list[Any]] = []
+    throttle_classes: ClassVar[list[Any]] = [StatisticsThrottle]
+
+    @extend_schema(
+        operation_id="statistics_form06",
+        parameters=[
+            OpenApiParameter(
+                "from", OpenApiTypes.DATE, description="first day (inclusive); with period=custom"
+            ),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="last day (inclusive); with period=custom"),
+            OpenApiParameter(
+                "period",
+                OpenApiTypes.STR,
+                enum=PeriodKind.values,
+                description="instead of from/to: the period of this kind containing `on` (default today); "
+                "legal_* are the reporting periods from the 15th to the 14th",
+            ),
+            OpenApiParameter("on", OpenApiTypes.DATE, description="a day in the period (with period)"),
+            OpenApiParameter("agency", OpenApiTypes.STR, description="agency code: its whole subtree"),
+            OpenApiParameter("field", OpenApiTypes.STR, description="field (lĩnh vực) code"),
+            OpenApiParameter("group_by", OpenApiTypes.STR, enum=GroupBy.values),
+        ],
+        responses={
+            200: inline_serializer(
+                "StatisticsResponse",
+                fields={
+                    "from": serializers.DateField(),
+                    "to": serializers.DateField(),
+                    "agency": serializers.CharField(allow_null=True),
+                    "field": serializers.CharField(allow_null=True),
+                    "group_by": serializers.CharField(allow_null=True),
+                    "total": inline_serializer("StatisticsTotal", fields=_figure_fields()),
+                    "rows": _ROW,
+                },
+            ),
+            400: OpenApiTypes.OBJECT,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        try:
+            period = params.get("period") or PeriodKind.CUSTOM
+            if period == PeriodKind.CUSTOM:
+                period_from = parse_day(params.get("from"), label=_("từ ngày"))
+                period_to = parse_day(params.get("to"), label=_("đến ngày"))
+            else:
+                on = parse_day(params["on"], label=_("ngày")) if params.get("on") else None
+                period_from, period_to = period_bounds(period, on or timezone.localdate(clock.now()))
+            agency = find_agency(params["agency"]) if params.get("agency") else None
+            field = find_field(params["field"]) if params.get("field") else None
+            group_by = params.get("group_by") or None
+            if group_by is not None and group_by not in GroupBy.values:
+                raise ReportError(_("Cách nhóm số liệu không hợp lệ."), code=ReportErrorCode.INVALID_GROUP)
+            report = get_form06(
+                period_from=period_from,
+                period_to=period_to,
+                scope=ReportScope(agency=agency, field=field),
+                group_by=group_by,
+            )
+        except ReportError as exc:
+            raise ReportAPIError(exc) from exc
+        assert report.total is not None
+        total = _row(report.total)
+        del total["code"], total["label"]
+        return Response(
+            {
+                "from": period_from.isoformat(),
+                "to": period_to.isoformat(),
+                "agency": agency.code if agency is not None else None,
+                "field": field.code if field is not None else None,
+                "group_by": group_by,
+                "total": total,
+                "rows": [_row(row) for row in report.rows],
+            }
+        )

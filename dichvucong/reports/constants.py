@@ -1,0 +1,88 @@
+"""Vocabularies of the statistics: report levels, groupings, period kinds."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Due-day key of a dossier without a fixed return date (and of figures that do not depend on one):
+# later than any real day, so such a dossier is never "overdue" (``due_day <= period end``).
+NO_DUE = date(9999, 12, 31)
+
+# A received dossier is being handled (counted as pending) in these statuses (national codes):
+# received, processing, waiting for a supplement, waiting for a payment.
+PENDING_STATUSES = frozenset({2, 4, 5, 6})
+RESOLVED_STATUS = 9
+SUPPLEMENT_STATUS = 5
+
+# The longest period a report may cover.
+MAX_PERIOD_YEARS = 20
+
+
+class ReportLevel(models.TextChoices):
+    """The administrative level (cấp) of the receiving agency, as Biểu 06 groups it."""
+
+    CITY = "city", _("Cấp tỉnh")
+    WARD = "ward", _("Cấp xã")
+
+
+class GroupBy(models.TextChoices):
+    FIELD = "field", _("Lĩnh vực")
+    AGENCY = "agency", _("Cơ quan")
+    PROCEDURE = "procedure", _("Thủ tục")
+    LEVEL = "level", _("Cấp thực hiện")
+    CHANNEL = "channel", _("Kênh nộp")
+
+
+class PeriodKind(models.TextChoices):
+    CUSTOM = "custom", _("Tùy chọn (từ ngày – đến ngày)")
+    DAY = "day", _("Ngày")
+    WEEK = "week", _("Tuần")
+    MONTH = "month", _("Tháng")
+    QUARTER = "quarter", _("Quý")
+    YEAR = "year", _("Năm")
+    LEGAL_MONTH = "legal_month", _("Tháng (kỳ báo cáo 15 – 14)")
+    LEGAL_QUARTER = "legal_quarter", _("Quý (kỳ báo cáo 15 – 14)")
+    LEGAL_YEAR = "legal_year", _("Năm (kỳ báo cáo 15/12 – 14/12)")
+
+
+# Biểu 06 column titles, grouped as on the form: (group title, ((column, title), …)).
+FORM06_GROUPS: tuple[tuple[object, tuple[tuple[str, object], ...]], ...] = (
+    (
+        _("Số hồ sơ nhận giải quyết"),
+        (
+            ("received_total", _("Tổng số")),
+            ("received_online", _("Trực tuyến")),
+            ("received_direct", _("Trực tiếp và qua bưu chính")),
+            ("carried_over", _("Từ kỳ trước chuyển qua")),
+        ),
+    ),
+    (
+        _("Số hồ sơ đã giải quyết"),
+        (
+            ("resolved_total", _("Tổng số")),
+            ("resolved_early", _("Trước hạn")),
+            ("resolved_on_time", _("Đúng hạn")),
+            ("resolved_late", _("Quá hạn")),
+        ),
+    ),
+    (
+        _("Số hồ sơ đang giải quyết"),
+        (
+            ("pending_total", _("Tổng số")),
+            ("pending_in_time", _("Trong hạn")),
+            ("pending_overdue", _("Quá hạn")),
+        ),
+    ),
+    (
+        _("Khác"),
+        (
+            ("withdrawn", _("Rút hồ sơ")),
+            ("refused", _("Từ chối tiếp nhận")),
+            ("supplement_waiting", _("Đang chờ bổ sung")),
+            ("returned", _("Đã trả kết quả")),
+        ),
+    ),
+)

@@ -1,0 +1,146 @@
+"""The statistics read model: daily rollups of the dossier log and the log of due dates they use.
+
+``DailyRollup`` has one row per (day, agency, procedure, field, level, channel, due day) holding
+*flows* — how many dossiers entered or left each state that day. Every Biểu 06 figure for a period
+is a sum over rows (``selectors.get_form06``); stock figures (carried over, pending, waiting for a
+supplement) are cumulative sums of flows up to a day. See ``rollups.py`` for the exact definitions.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dichvucong.dossiers.constants import SubmissionChannel
+from dichvucong.reports.constants import ReportLevel
+
+COUNTER_FIELDS: tuple[str, ...] = (
+    "received",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "shifted_in",
+    "shifted_out",
+    "supplement_in",
+    "supplement_out",
+    "withdrawn",
+    "refused",
+    "stopped",
+    "returned",
+)
+KEY_FIELDS: tuple[str, ...] = (
+    "day",
+    "agency_id",
+    "procedure_id",
+    "field_code",
+    "level",
+    "channel",
+    "due_day",
+)
+
+
+class DailyRollup(models.Model):
+    """Flows of dossiers on one local day for one combination of dimensions (exact, never sampled)."""
+
+    day = models.DateField(_("ngày"))
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("cơ quan tiếp nhận"), on_delete=models.PROTECT, related_name="+"
+    )
+    procedure = models.ForeignKey(
+        "procedures.Procedure", verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="+"
+    )
+    # The field's code ("" when the procedure version has none): a plain key keeps the upsert simple.
+    field_code = models.CharField(_("mã lĩnh vực"), max_length=100, blank=True)
+    level = models.CharField(_("cấp"), max_length=8, choices=ReportLevel.choices)
+    channel = models.PositiveSmallIntegerField(_("kênh nộp"), choices=SubmissionChannel.choices)
+    # The local day of the dossier's due date the flows below were counted against (NO_DUE: none).
+    due_day = models.DateField(_("ngày hẹn trả"))
+    received = models.IntegerField(_("tiếp nhận"), default=0)
+    resolved_early = models.IntegerField(_("giải quyết trước hạn"), default=0)
+    resolved_on_time = models.IntegerField(_("giải quyết đúng hạn"), default=0)
+    resolved_late = models.IntegerField(_("giải quyết quá hạn"), default=0)
+    # Other entries to / exits from the pending stock: a due date moved to another day (reschedule,
+    # supplement restart), a withdrawal or stop after reception, a reopened dossier.
+    shifted_in = models.IntegerField(_("chuyển vào"), default=0)
+    shifted_out = models.IntegerField(_("chuyển ra"), default=0)
+    supplement_in = models.IntegerField(_("bắt đầu chờ bổ sung"), default=0)
+    supplement_out = models.IntegerField(_("hết chờ bổ sung"), default=0)
+    withdrawn = models.IntegerField(_("rút hồ sơ"), default=0)
+    refused = models.IntegerField(_("từ chối tiếp nhận"), default=0)
+    stopped = models.IntegerField(_("dừng xử lý"), default=0)
+    returned = models.IntegerField(_("trả kết quả"), default=0)
+
+    class Meta:
+        verbose_name = _("số liệu thống kê theo ngày")
+        verbose_name_plural = _("số liệu thống kê theo ngày")
+        constraints = [
+            models.UniqueConstraint(fields=list(KEY_FIELDS), name="uniq_daily_rollup_key"),
+        ]
+        indexes = [
+            models.Index(fields=["day"], name="rollup_day"),
+            models.Index(fields=["agency", "day"], name="rollup_agency_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.agency_id} {self.procedure_id} {self.channel} {self.due_day}"
+
+
+class DueDateChange(models.Model):
+    """The due date a received dossier had after ``event``: written at reception and whenever an event
+    moves it (supplement restart or pause, reschedule); ``rebuild_rollups`` adds one at the reception of
+    bulk-loaded dossiers. It is read to replay which due-day bucket a pending dossier was in at any
+    moment; the dossier row keeps only the last one."""
+
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="+")
+    event = models.OneToOneField("dossiers.DossierEvent", on_delete=models.CASCADE, related_name="+")
+    due_at = models.DateTimeField(_("hẹn trả kết quả"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thay đổi ngày hẹn trả")
+        verbose_name_plural = _("thay đổi ngày hẹn trả")
+        indexes = [models.Index(fields=["dossier", "event"], name="due_change_dossier_event")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} @{self.event_id}: {self.due_at}"
+
+
+class StockMonth(models.Model):
+    """A month whose opening stock (``StockOpening`` rows) has been computed."""
+
+    month = models.DateField(_("tháng"), unique=True)  # the first day of the month
+
+    class Meta:
+        verbose_name = _("tháng đã chốt số dư đầu kỳ")
+        verbose_name_plural = _("tháng đã chốt số dư đầu kỳ")
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+
+class StockOpening(models.Model):
+    """Dossiers pending / waiting for a supplement at the start of ``month``, per key and due day: the
+    sums of all ``DailyRollup`` flows before that month, so a stock figure reads one month's openings
+    plus at most a month of daily flows instead of the whole history. Only non-zero rows are kept."""
+
+    month = models.DateField(_("tháng"))
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    procedure = models.ForeignKey("procedures.Procedure", on_delete=models.PROTECT, related_name="+")
+    field_code = models.CharField(max_length=100, blank=True)
+    level = models.CharField(max_length=8, choices=ReportLevel.choices)
+    channel = models.PositiveSmallIntegerField(choices=SubmissionChannel.choices)
+    due_day = models.DateField()
+    pending = models.IntegerField(_("đang giải quyết"), default=0)
+    supplement = models.IntegerField(_("đang chờ bổ sung"), default=0)
+
+    class Meta:
+        verbose_name = _("số dư đầu tháng")
+        verbose_name_plural = _("số dư đầu tháng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "agency", "procedure", "field_code", "level", "channel", "due_day"],
+                name="uniq_stock_opening_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.agency_id} {self.procedure_id} {self.due_day}: {self.pending}"

@@ -1,0 +1,171 @@
+"""Recompute every ``DailyRollup`` row from the dossier log in one set-based SQL statement.
+
+The statement replays ``rollups.transition_counters`` for all events at once: window functions give
+each event the state before it (received yet? due date?), ``DueDateChange`` gives the due date after
+it (bulk-generated dossiers first get one at their reception with their current ``due_at``, so later
+live events on them log their moves too), and the flows are summed per key. Runs on PostgreSQL and
+SQLite (≥ 3.25, window functions). On SQLite the local date is taken with the time zone's current UTC
+offset (exact for Asia/Ho_Chi_Minh, which has no summer time).
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from dichvucong.agencies.constants import WARD_LEVEL_KINDS
+from dichvucong.agencies.models import Agency
+from dichvucong.core import clock
+from dichvucong.dossiers.constants import EventAction
+from dichvucong.dossiers.models import Dossier, DossierEvent
+from dichvucong.procedures.models import Field, ProcedureVersion
+from dichvucong.reports.constants import NO_DUE, PENDING_STATUSES, RESOLVED_STATUS, SUPPLEMENT_STATUS
+from dichvucong.reports.models import COUNTER_FIELDS, DailyRollup, DueDateChange, StockMonth, StockOpening
+from dichvucong.reports.rollups import _ENTRY_COUNTERS, local_day
+from dichvucong.reports.stock import advance_openings
+
+
+def _local_date(column: str) -> str:
+    zone = settings.TIME_ZONE
+    if connection.vendor == "postgresql":
+        if not re.fullmatch(r"[A-Za-z0-9_/+\-]+", zone):
+            raise ValueError(f"unexpected TIME_ZONE {zone!r}")
+        return f"CAST(({column} AT TIME ZONE '{zone}') AS date)"
+    offset = timezone.now().astimezone(zoneinfo.ZoneInfo(zone)).utcoffset()
+    seconds = int(offset.total_seconds()) if offset is not None else 0
+    return f"date({column}, '{seconds:+d} seconds')"
+
+
+def _no_due() -> str:
+    literal = NO_DUE.isoformat()
+    return f"DATE '{literal}'" if connection.vendor == "postgresql" else f"'{literal}'"
+
+
+def _in(values: frozenset[int] | set[int]) -> str:
+    return "(" + ", ".join(str(int(v)) for v in sorted(values)) + ")"
+
+
+def rebuild_sql() -> str:
+    t = {
+        "event": DossierEvent._meta.db_table,
+        "dossier": Dossier._meta.db_table,
+        "agency": Agency._meta.db_table,
+        "version": ProcedureVersion._meta.db_table,
+        "field": Field._meta.db_table,
+        "due": DueDateChange._meta.db_table,
+        "rollup": DailyRollup._meta.db_table,
+    }
+    received = f"'{EventAction.RECEIVED.value}'"
+    pending = _in(PENDING_STATUSES)
+    wards = ", ".join(f"'{kind}'" for kind in sorted(WARD_LEVEL_KINDS))
+    no_due = _no_due()
+    order = "PARTITION BY dossier_id ORDER BY at, id"
+    entries = "".join(
+        f", CASE WHEN ts = {status} AND fs <> {status} THEN 1 ELSE 0 END AS {name}"
+        for status, name in _ENTRY_COUNTERS.items()
+    )
+    resolved = f"pb = 1 AND pa = 0 AND ts = {RESOLVED_STATUS}"
+    columns = ", ".join(COUNTER_FIELDS)
+    sums = ", ".join(f"SUM({c})" for c in COUNTER_FIELDS)
+    moved = "pb = 1 AND pa = 1 AND dbd <> dad"
+    moved_columns = {
+        "shifted_out": "1",
+        "supplement_out": f"CASE WHEN fs = {SUPPLEMENT_STATUS} AND ts <> {SUPPLEMENT_STATUS} "
+        "THEN 1 ELSE 0 END",
+    }
+    moved_out = ", ".join(f"{moved_columns.get(c, '0')} AS {c}" for c in COUNTER_FIELDS)
+    any_counter = " + ".join(f"SUM({c})" for c in COUNTER_FIELDS)
+    return f"""
+WITH ev AS (
+  SELECT e.id, e.dossier_id, e.at, e.action,
+         COALESCE(e.from_status, 0) AS fs, COALESCE(e.to_status, 0) AS ts,
+         {_local_date("e.at")} AS day,
+         MAX(CASE WHEN e.action = {received} THEN 1 ELSE 0 END)
+           OVER (PARTITION BY e.dossier_id ORDER BY e.at, e.id ROWS UNBOUNDED PRECEDING) AS ra,
+         (SELECT c.id FROM {t["due"]} c WHERE c.dossier_id = e.dossier_id AND c.event_id <= e.id
+           ORDER BY c.event_id DESC LIMIT 1) AS log_id
+  FROM {t["event"]} e
+  WHERE e.from_status IS NOT NULL OR e.to_status IS NOT NULL
+), st AS (
+  SELECT ev.*, d.agency_id, d.procedure_id, d.channel, COALESCE(f.code, '') AS field_code,
+         CASE WHEN a.kind IN ({wards}) THEN 'ward' ELSE 'city' END AS level,
+         CASE WHEN ev.ra = 1 THEN CASE WHEN ev.log_id IS NULL THEN d.due_at ELSE l.due_at END END AS due_after
+  FROM ev
+  JOIN {t["dossier"]} d ON d.id = ev.dossier_id
+  JOIN {t["agency"]} a ON a.id = d.agency_id
+  JOIN {t["version"]} v ON v.id = d.procedure_version_id
+  LEFT JOIN {t["field"]} f ON f.id = v.field_id
+  LEFT JOIN {t["due"]} l ON l.id = ev.log_id
+), tr AS (
+  SELECT st.*,
+         COALESCE(LAG(ra) OVER ({order}), 0) AS rb,
+         LAG(due_after) OVER ({order}) AS due_before
+  FROM st
+), fl AS (
+  SELECT tr.*,
+         CASE WHEN rb = 1 AND fs IN {pending} THEN 1 ELSE 0 END AS pb,
+         CASE WHEN ra = 1 AND ts IN {pending} THEN 1 ELSE 0 END AS pa,
+         CASE WHEN fs = {SUPPLEMENT_STATUS} THEN {no_due}
+              ELSE COALESCE({_local_date("due_before")}, {no_due}) END AS dbd,
+         CASE WHEN ts = {SUPPLEMENT_STATUS} THEN {no_due}
+              ELSE COALESCE({_local_date("due_after")}, {no_due}) END AS dad
+  FROM tr
+), flows AS (
+  SELECT day, agency_id, procedure_id, field_code, level, channel,
+         CASE WHEN pa = 1 THEN dad WHEN pb = 1 THEN dbd ELSE {no_due} END AS due_day,
+         CASE WHEN pb = 0 AND pa = 1 AND action = {received} THEN 1 ELSE 0 END AS received,
+         CASE WHEN {resolved} AND due_before IS NOT NULL AND day < dbd THEN 1 ELSE 0 END AS resolved_early,
+         CASE WHEN {resolved} AND (due_before IS NULL OR (day >= dbd AND at <= due_before))
+              THEN 1 ELSE 0 END AS resolved_on_time,
+         CASE WHEN {resolved} AND due_before IS NOT NULL AND day >= dbd AND at > due_before
+              THEN 1 ELSE 0 END AS resolved_late,
+         CASE WHEN pa = 1 AND ((pb = 0 AND action <> {received}) OR (pb = 1 AND dbd <> dad))
+              THEN 1 ELSE 0 END AS shifted_in,
+         CASE WHEN pb = 1 AND pa = 0 AND ts <> {RESOLVED_STATUS} THEN 1 ELSE 0 END AS shifted_out,
+         CASE WHEN ts = {SUPPLEMENT_STATUS} AND fs <> {SUPPLEMENT_STATUS} THEN 1 ELSE 0 END AS supplement_in,
+         CASE WHEN fs = {SUPPLEMENT_STATUS} AND ts <> {SUPPLEMENT_STATUS} AND NOT ({moved})
+              THEN 1 ELSE 0 END AS supplement_out
+         {entries}
+  FROM fl
+  UNION ALL
+  SELECT day, agency_id, procedure_id, field_code, level, channel, dbd AS due_day, {moved_out}
+  FROM fl WHERE {moved}
+)
+INSERT INTO {t["rollup"]} (day, agency_id, procedure_id, field_code, level, channel, due_day, {columns})
+SELECT day, agency_id, procedure_id, field_code, level, channel, due_day, {sums}
+FROM flows
+GROUP BY day, agency_id, procedure_id, field_code, level, channel, due_day
+HAVING {any_counter} > 0
+"""  # noqa: S608 - table names from the models, values from constants
+
+
+def baseline_due_dates_sql() -> str:
+    """A ``DueDateChange`` at the reception of every received dossier that has none (bulk-loaded ones),
+    with its current due date: later events then see the due date they start from and log any move."""
+    event, dossier, due = DossierEvent._meta.db_table, Dossier._meta.db_table, DueDateChange._meta.db_table
+    return f"""
+INSERT INTO {due} (dossier_id, event_id, due_at)
+SELECT e.dossier_id, MIN(e.id), MAX(d.due_at)
+FROM {event} e JOIN {dossier} d ON d.id = e.dossier_id
+WHERE e.action = '{EventAction.RECEIVED.value}'
+  AND NOT EXISTS (SELECT 1 FROM {due} c WHERE c.dossier_id = e.dossier_id)
+GROUP BY e.dossier_id
+"""  # noqa: S608 - table names from the models
+
+
+def rebuild_rollups() -> int:
+    """Delete and recompute all rollups (and the monthly openings up to this month) in one
+    transaction; the number of rollup rows written."""
+    with transaction.atomic():
+        StockOpening.objects.all().delete()
+        StockMonth.objects.all().delete()
+        DailyRollup.objects.all().delete()
+        with connection.cursor() as cursor:
+            cursor.execute(baseline_due_dates_sql())
+            cursor.execute(rebuild_sql())
+        advance_openings(until=local_day(clock.now()))
+        return DailyRollup.objects.count()

@@ -1,0 +1,115 @@
+"""Monthly opening stocks: the pending and supplement-waiting dossiers at the start of each month.
+
+A stock figure (carried over, pending, waiting for a supplement) is a sum of flows over all earlier
+days. ``StockOpening`` keeps that sum at each month's start, per rollup key and due day, so a report
+reads one month's openings plus at most a month of daily flows before its period — a few thousand rows
+whatever the length of the history. Openings are a cache of ``DailyRollup``:
+
+* ``advance_openings(until=…)`` computes the missing months up to ``until`` (set-based SQL, one month
+  after the other); the ``advance_stock_openings_task`` runs it, ``rebuild_rollups`` too;
+* an event dated before a computed month (a back-dated load) also adds its flows to the openings of
+  the later computed months (``add_to_openings``), in its own transaction;
+* on PostgreSQL the computation takes a SHARE lock on the rollups, so it waits for open dossier
+  transactions and none slips between the flows it reads and the month it marks as computed.
+
+Selectors work without any opening (they then sum flows from the first day).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import connection, transaction
+
+from dichvucong.reports.models import DailyRollup, StockMonth, StockOpening
+
+KEY_COLUMNS = ("agency_id", "procedure_id", "field_code", "level", "channel", "due_day")
+PENDING_FLOW = "received + shifted_in - shifted_out - resolved_early - resolved_on_time - resolved_late"
+SUPPLEMENT_FLOW = "supplement_in - supplement_out"
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def base_month(period_from: date) -> date | None:
+    """The latest computed month starting on or before ``period_from`` (``None``: none yet)."""
+    return (
+        StockMonth.objects.filter(month__lte=period_from)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+    )
+
+
+def _compute_month(month: date, previous: date | None) -> None:
+    adapt = connection.ops.adapt_datefield_value
+    opening = StockOpening._meta.db_table
+    rollup = DailyRollup._meta.db_table
+    keys = ", ".join(KEY_COLUMNS)
+    sources = [
+        f"SELECT {keys}, {PENDING_FLOW} AS p, {SUPPLEMENT_FLOW} AS s FROM {rollup} WHERE day < %s"  # noqa: S608
+    ]
+    params: list[object] = [adapt(month)]
+    if previous is not None:
+        sources[0] += " AND day >= %s"
+        params.append(adapt(previous))
+        sources.append(f"SELECT {keys}, pending AS p, supplement AS s FROM {opening} WHERE month = %s")  # noqa: S608
+        params.append(adapt(previous))
+    sql = (
+        f"INSERT INTO {opening} (month, {keys}, pending, supplement) "  # noqa: S608 - model names
+        f"SELECT %s, {keys}, SUM(p), SUM(s) FROM ({' UNION ALL '.join(sources)}) flows "
+        f"GROUP BY {keys} HAVING SUM(p) <> 0 OR SUM(s) <> 0"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [adapt(month), *params])
+    StockMonth.objects.create(month=month)
+
+
+def advance_openings(*, until: date) -> int:
+    """Compute the openings of every month up to the one containing ``until``; how many were added."""
+    target = month_start(until)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {DailyRollup._meta.db_table} IN SHARE MODE")
+        latest = StockMonth.objects.order_by("-month").values_list("month", flat=True).first()
+        if latest is None:
+            first_day = DailyRollup.objects.order_by("day").values_list("day", flat=True).first()
+            if first_day is None:
+                return 0
+            month, previous = next_month(month_start(first_day)), None
+        else:
+            month, previous = next_month(latest), latest
+        added = 0
+        while month <= target:
+            _compute_month(month, previous)
+            month, previous = next_month(month), month
+            added += 1
+        return added
+
+
+def add_to_openings(*, day: date, key: dict[str, object], pending: int, supplement: int) -> None:
+    """A flow on ``day`` also changes the openings of every computed month after it."""
+    if not pending and not supplement:
+        return
+    months = list(StockMonth.objects.filter(month__gt=day).values_list("month", flat=True))
+    if not months:
+        return
+    quote = connection.ops.quote_name
+    table = quote(StockOpening._meta.db_table)
+    columns = ["month", *KEY_COLUMNS, "pending", "supplement"]
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "  # noqa: S608
+        f"ON CONFLICT (month, {', '.join(KEY_COLUMNS)}) DO UPDATE SET "
+        f"pending = {table}.pending + EXCLUDED.pending, supplement = {table}.supplement + EXCLUDED.supplement"
+    )
+    adapt = connection.ops.adapt_datefield_value
+    values = [key["agency_id"], key["procedure_id"], key["field_code"], key["level"], key["channel"]]
+    with connection.cursor() as cursor:
+        for month in months:
+            cursor.execute(sql, [adapt(month), *values, adapt(key["due_day"]), pending, supplement])
