@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
+BENCH_DOSSIERS ?= 20000
 
 .PHONY: run test test-fast lint bench install system-deps assets migrate demo serve messages clean browser-deps
 
@@ -72,9 +73,11 @@ lint: install
 	echo "lint: check --deploy"; $(DEPLOY_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING || rc=1; \
 	exit $$rc
 
-## bench: (demo city loaded) gunicorn on a free loopback port, one JSON line of latency figures per endpoint
-## (BENCH_ARGS="--requests 500"), then catalog search p50/p95 in-process on the full catalog and on 10,000
+## bench: (demo city loaded) tops the database up to BENCH_DOSSIERS synthetic dossiers (10 years; default
+## 20000, e.g. BENCH_DOSSIERS=1000000), then gunicorn on a free loopback port and one JSON line per benchmark
+## (BENCH_ARGS="--requests 500 --only lookup"), then catalog search p50/p95 in process (catalog and 10,000)
 bench: demo
+	$(PY) manage.py generate_demo_load --top-up --dossiers $(BENCH_DOSSIERS)
 	$(PY) manage.py bench $(BENCH_ARGS)
 	$(PY) manage.py bench_search
 

@@ -18,7 +18,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from dichvucong.bench.management.commands.bench import percentile
+from dichvucong.bench.harness import percentile
 from dichvucong.procedures.constants import VersionStatus
 from dichvucong.procedures.models import Procedure, ProcedureVersion
 from dichvucong.procedures.relevance import load_queries
