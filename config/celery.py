@@ -39,3 +39,9 @@ def _setup_periodic_tasks(sender: Celery, **_: object) -> None:
         sender.signature("dichvucong.reports.tasks.advance_stock_openings_task"),
         name="statistics month openings",
     )
+    # Monthly Biểu 06 for each report subscription: checked daily, sent once per month (idempotent).
+    sender.add_periodic_task(
+        86400.0,
+        sender.signature("dichvucong.reports.tasks.send_monthly_reports_task"),
+        name="monthly report subscriptions",
+    )

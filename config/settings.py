@@ -407,6 +407,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "dichvucong.api.exceptions.exception_handler",
     # Public dossier look-up (dichvucong.dossiers.api.LookupView), per client address.
     "DEFAULT_THROTTLE_RATES": {"lookup": "60/minute"},
+    # Whose address a throttle counts: without a proxy the socket's, never a client-sent
+    # X-Forwarded-For (which would let anyone dodge the limit); behind one reverse proxy, the address
+    # that proxy appended last.
+    "NUM_PROXIES": 1 if BEHIND_PROXY else 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "dichvucong API",

@@ -1,7 +1,8 @@
 """Copy the pinned npm assets the pages use into dichvucong/static/vendor (run by `make assets`).
 
 Only files served to browsers are copied: htmx, the Be Vietnam Pro font (latin + vietnamese subsets,
-weights 400/600/700) and axe-core (used by the accessibility tests). The process designer (bpmn-js with
+weights 400/600/700), Apache ECharts (the leaders' dashboards) and axe-core (used by the accessibility
+tests). The process designer (bpmn-js with
 its properties panel and our extensions, ``assets/designer/``) is bundled by esbuild into one minified
 IIFE script and one stylesheet (with the bpmn font files next to it) in ``vendor/bpmn/``. Nothing is
 fetched from a CDN.
@@ -27,6 +28,8 @@ for subset in ("latin", "latin-ext", "vietnamese"):
         name = f"be-vietnam-pro-{subset}-{weight}-normal.woff2"
         FILES[f"@fontsource/be-vietnam-pro/files/{name}"] = f"fonts/{name}"
 FILES["@fontsource/be-vietnam-pro/LICENSE"] = "fonts/OFL-LICENSE.txt"
+FILES["echarts/dist/echarts.min.js"] = "echarts/echarts.min.js"  # leaders' dashboards (Apache-2.0)
+FILES["echarts/LICENSE"] = "echarts/LICENSE.txt"
 FILES["bpmn-js/LICENSE"] = "bpmn/LICENSE-bpmn-js.txt"  # its watermark clause: keep a.bjs-powered-by visible
 
 ESBUILD = NODE / ".bin" / "esbuild"

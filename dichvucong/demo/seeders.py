@@ -35,6 +35,7 @@ from dichvucong.demo.calendar import seed_calendar
 from dichvucong.demo.catalog import seed_catalog
 from dichvucong.demo.dossiers import seed_dossiers
 from dichvucong.demo.evaluations import seed_ratings, seed_statistics
+from dichvucong.demo.forms import seed_forms
 
 
 @dataclass(frozen=True)
@@ -189,4 +190,5 @@ SEEDERS: list[Seeder] = [
     seed_dossiers,
     seed_ratings,
     seed_statistics,
+    seed_forms,
 ]

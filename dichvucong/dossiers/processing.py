@@ -585,7 +585,16 @@ def _step(
     ]
     if assignee is not None:
         opened = [_hand_to(t, assignee, officer) for t in opened]
-    changed = _apply_status(dossier, _status_after(dossier, opened), now)
+    status = _status_after(dossier, opened)
+    if (
+        result.finished
+        and not opened
+        and dossier.status in (DossierStatus.RECEIVED, DossierStatus.PROCESSING)
+    ):
+        # A process drawn without a return step: its end is the end of processing, so the dossier is
+        # resolved and the counter returns the result the usual way (no process runs any more).
+        status = DossierStatus.RESOLVED
+    changed = _apply_status(dossier, status, now)
     assignees = [t.assignee for t in opened if t.assignee_id]
     dossier.handler = assignees[0] if assignees else (dossier.handler if result.finished else None)
     dossier.save()

@@ -328,6 +328,21 @@ def _check_form_data(form_data: Any) -> dict[str, Any]:
     return form_data
 
 
+def _check_declaration(version: ProcedureVersion, data: Mapping[str, Any]) -> None:
+    """When the version has a form (``forms`` engine), ``data["fields"]`` must satisfy it: else a
+    ``DossierError`` naming each problem by its JSON path (``/fields/ho_ten: …``)."""
+    if version.form_version_id is None:
+        return
+    from dichvucong.forms.validation import validate_data
+
+    problems = validate_data(version.form_version.spec, data.get("fields", {}))
+    if problems:
+        details = "; ".join(f"/fields{problem.path}: {problem.message}" for problem in problems[:20])
+        raise DossierError(
+            _("Tờ khai chưa hợp lệ: %(details)s") % {"details": details}, code=DossierErrorCode.INVALID
+        )
+
+
 def _required_document(version: ProcedureVersion, required_document: Any) -> RequiredDocument | None:
     if required_document is None:
         return None
@@ -738,6 +753,7 @@ def create_online_dossier(
         raise DossierError(
             _("Không tìm thấy cơ quan tiếp nhận với mã đã cho."), code=DossierErrorCode.AGENCY_UNAVAILABLE
         )
+    _check_declaration(version, data)
     checked = _check_all(uploads, actor=user, dossier=None)
     fingerprint = _fingerprint(version.procedure.code, agency.code, data, checked)
     if key:

@@ -14,9 +14,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from dichvucong.accounts.constants import AssuranceLevel
+from dichvucong.core.text import fold
 from dichvucong.procedures.constants import (
     CatalogScope,
     Channel,
@@ -168,6 +170,16 @@ class ProcedureVersion(models.Model):
         blank=True,
         related_name="procedure_versions",
     )
+    # The application form (tờ khai điện tử) citizens and counter officers fill; a published version
+    # keeps the form version it was published with (a form version in use cannot be deleted).
+    form_version = models.ForeignKey(
+        "forms.FormVersion",
+        verbose_name=_("biểu mẫu tờ khai"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="procedure_versions",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -274,6 +286,20 @@ class RequiredDocument(models.Model):
 
     def __str__(self) -> str:
         return self.name[:80]
+
+    @property
+    def document_key(self) -> str:
+        """The key a form's file slot names this document by, also its document-wallet type: the
+        folded slug of the name (``Giấy khai sinh`` → ``giay-khai-sinh``), starting with a letter."""
+        return document_key(self.name)
+
+
+def document_key(name: str) -> str:
+    """The folded slug of a document name, at most 100 characters, starting with a letter."""
+    slug = slugify(fold(name or ""))[:96].strip("-")
+    if not slug or not slug[0].isalpha():
+        slug = f"gt-{slug}".strip("-")
+    return slug[:100]
 
 
 class ProcedureAgency(models.Model):

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dichvucong.core.audit import record_audit
+from dichvucong.forms.constants import FormVersionStatus
 from dichvucong.procedures.constants import VersionStatus
 from dichvucong.procedures.importer import popularity
 from dichvucong.procedures.indexing import search_columns
@@ -64,6 +65,7 @@ _COPIED_FIELDS = EDITABLE_FIELDS - {"change_note"} | {
     "parse_problems",
     "source_hash",
     "process_version",
+    "form_version",
 }
 
 
@@ -233,6 +235,41 @@ def publish_draft(
         target=version,
         before={"published": previous.number if previous else None},
         after={"published": version.number, "change_note": version.change_note},
+    )
+    return version
+
+
+@transaction.atomic
+def choose_form(
+    *, version: ProcedureVersion, form_version: Any, actor: AbstractBaseUser | None
+) -> ProcedureVersion:
+    """Set the application form (a published ``forms.FormVersion``, or None) of a draft version. A
+    published version keeps the form it was published with."""
+    version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
+    _require_draft(version)
+    if form_version is not None and form_version.status != FormVersionStatus.PUBLISHED:
+        raise CatalogError(_("Chỉ chọn được phiên bản biểu mẫu đang áp dụng."))
+    if form_version is not None:
+        keys = {document.document_key for document in version.documents.all()}
+        unknown = sorted(
+            str(item.get("document_key"))
+            for item in form_version.spec.fields
+            if isinstance(item, dict) and item.get("type") == "file" and item.get("document_key") not in keys
+        )
+        if unknown:
+            raise CatalogError(
+                _("Biểu mẫu có ô tệp gắn với thành phần hồ sơ không có trong thủ tục: %(keys)s.")
+                % {"keys": ", ".join(unknown)}
+            )
+    before = version.form_version_id
+    version.form_version = form_version
+    version.save(update_fields=["form_version", "updated_at"])
+    record_audit(
+        actor=actor,
+        action="procedure_version.choose_form",
+        target=version,
+        before={"form_version": before},
+        after={"form_version": form_version.pk if form_version is not None else None},
     )
     return version
 

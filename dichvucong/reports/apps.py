@@ -12,6 +12,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from dichvucong.dossiers.hooks import register_event_listener
+        from dichvucong.reports import notification_templates  # noqa: F401 - registers the keys
         from dichvucong.reports.rollups import record_event
 
         register_event_listener("reports.rollups", record_event)

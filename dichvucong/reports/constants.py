@@ -86,3 +86,18 @@ FORM06_GROUPS: tuple[tuple[object, tuple[tuple[str, object], ...]], ...] = (
         ),
     ),
 )
+
+
+class ExportStatus(models.TextChoices):
+    """Where a background export of Biểu 06 stands."""
+
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang tạo tệp")
+    DONE = "done", _("Đã xong")
+    FAILED = "failed", _("Lỗi")
+
+
+class ExportFormat(models.TextChoices):
+    XLSX = "xlsx", "XLSX (Excel)"
+    DOCX = "docx", "DOCX (Word)"
+    PDF = "pdf", "PDF"

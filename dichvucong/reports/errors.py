@@ -16,6 +16,7 @@ class ReportErrorCode(models.TextChoices):
     INVALID_GROUP = "invalid_group"
     INVALID_PERIOD = "invalid_period"
     NOT_ALLOWED = "not_allowed"
+    INVALID_FORMAT = "invalid_format"
 
 
 class ReportError(Exception):

@@ -8,11 +8,12 @@ supplement) are cumulative sums of flows up to a day. See ``rollups.py`` for the
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dichvucong.dossiers.constants import SubmissionChannel
-from dichvucong.reports.constants import ReportLevel
+from dichvucong.reports.constants import ExportFormat, ExportStatus, GroupBy, ReportLevel
 
 COUNTER_FIELDS: tuple[str, ...] = (
     "received",
@@ -144,3 +145,83 @@ class StockOpening(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.agency_id} {self.procedure_id} {self.due_day}: {self.pending}"
+
+
+class ReportSubscription(models.Model):
+    """An officer's standing order: Biểu 06 of the previous month, every month, in one format, for an
+    agency's subtree (``None``: everything in the officer's data scope, read when it is sent)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người nhận"), on_delete=models.CASCADE, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("cơ quan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    group_by = models.CharField(_("nhóm theo"), max_length=16, choices=GroupBy.choices, blank=True)
+    kind = models.CharField(
+        _("định dạng"), max_length=8, choices=ExportFormat.choices, default=ExportFormat.XLSX
+    )
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đăng ký nhận báo cáo định kỳ")
+        verbose_name_plural = _("đăng ký nhận báo cáo định kỳ")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.agency_id or '*'}"
+
+
+class ExportJob(models.Model):
+    """One Biểu 06 file made in the background (a long export, or a monthly subscription's report):
+    status and progress for the progress bar, the file in storage; only ``requested_by`` may fetch it."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người yêu cầu"), on_delete=models.CASCADE, related_name="+"
+    )
+    subscription = models.ForeignKey(
+        ReportSubscription, on_delete=models.CASCADE, null=True, blank=True, related_name="jobs"
+    )
+    kind = models.CharField(_("định dạng"), max_length=8, choices=ExportFormat.choices)
+    period_from = models.DateField(_("từ ngày"))
+    period_to = models.DateField(_("đến ngày"))
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("cơ quan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    field_code = models.CharField(_("mã lĩnh vực"), max_length=100, blank=True)
+    group_by = models.CharField(_("nhóm theo"), max_length=16, choices=GroupBy.choices, blank=True)
+    unit = models.CharField(_("đơn vị báo cáo"), max_length=300)
+    status = models.CharField(
+        _("trạng thái"), max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    error = models.TextField(_("lỗi"), blank=True)
+    file = models.FileField(_("tệp"), upload_to="reports/exports/%Y/%m/", blank=True)
+    created_at = models.DateTimeField(_("yêu cầu lúc"))
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tệp báo cáo xuất nền")
+        verbose_name_plural = _("tệp báo cáo xuất nền")
+        constraints = [
+            # A subscription gets one report per period, however often the beat runs.
+            models.UniqueConstraint(
+                fields=["subscription", "period_from"],
+                condition=models.Q(subscription__isnull=False),
+                name="uniq_export_job_subscription_period",
+            ),
+        ]
+        indexes = [models.Index(fields=["requested_by", "-created_at"], name="export_job_user_created")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.period_from}–{self.period_to} ({self.status})"

@@ -6,6 +6,7 @@ from celery import shared_task
 
 from dichvucong.core import clock
 from dichvucong.reports.rollups import local_day
+from dichvucong.reports.services import run_export, send_monthly_reports
 from dichvucong.reports.stock import advance_openings
 
 
@@ -13,3 +14,15 @@ from dichvucong.reports.stock import advance_openings
 def advance_stock_openings_task() -> int:
     """Beat (hourly is plenty): compute the monthly opening stocks up to this month, if missing."""
     return advance_openings(until=local_day(clock.now()))
+
+
+@shared_task(name="dichvucong.reports.tasks.run_export_task", ignore_result=True)
+def run_export_task(job_id: int) -> None:
+    """Make one background export's file (queued by ``services.request_export``)."""
+    run_export(job_id=job_id)
+
+
+@shared_task(name="dichvucong.reports.tasks.send_monthly_reports_task", ignore_result=True)
+def send_monthly_reports_task() -> int:
+    """Beat (daily): send each subscription the previous month's Biểu 06 once."""
+    return send_monthly_reports(on=local_day(clock.now()))

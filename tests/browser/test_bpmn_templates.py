@@ -1,4 +1,5 @@
-"""The shipped templates open in bpmn-js (the designer's library) without import warnings, with every
+"""The shipped workflow templates (``dichvucong/workflows/bpmn/``) open in bpmn-js (the designer's
+library) without import warnings, with every
 flow element drawn (diagram interchange present for each), so the designer and progress view show them."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import pytest
 
 from dichvucong.workflows.shipped import SHIPPED_TEMPLATES
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 VIEWER = ROOT / "node_modules" / "bpmn-js" / "dist" / "bpmn-viewer.production.min.js"
 
 IMPORT = """async (xml) => {
@@ -22,22 +23,12 @@ IMPORT = """async (xml) => {
 
 @pytest.mark.browser
 @pytest.mark.parametrize("template", SHIPPED_TEMPLATES, ids=lambda t: t.key)
-def test_shipped_template_renders_in_bpmn_js(template) -> None:
+def test_shipped_template_renders_in_bpmn_js(page, template) -> None:
     """bpmn-js imports the file with no warnings and draws more than the participant and lanes."""
     if not VIEWER.exists():
         pytest.skip("node_modules/bpmn-js is not installed (npm ci)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-        try:
-            page = browser.new_page()
-            page.set_content(
-                "<html><body><div id='canvas' style='width:1600px;height:800px'></div></body></html>"
-            )
-            page.add_script_tag(path=str(VIEWER))
-            result = page.evaluate(IMPORT, template.path.read_text(encoding="utf-8"))
-        finally:
-            browser.close()
+    page.set_content("<html><body><div id='canvas' style='width:1600px;height:800px'></div></body></html>")
+    page.add_script_tag(path=str(VIEWER))
+    result = page.evaluate(IMPORT, template.path.read_text(encoding="utf-8"))
     assert result["warnings"] == []
     assert result["shapes"] > 10

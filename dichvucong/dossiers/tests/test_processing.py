@@ -9,7 +9,13 @@ import pytest
 
 from dichvucong.core import clock
 from dichvucong.dossiers import processing, services, slips
-from dichvucong.dossiers.constants import DocumentKind, DossierStatus, EventAction, TransferStatus
+from dichvucong.dossiers.constants import (
+    DocumentKind,
+    DossierStatus,
+    EventAction,
+    ReturnMethod,
+    TransferStatus,
+)
 from dichvucong.dossiers.errors import DossierError, DossierErrorCode
 from dichvucong.dossiers.models import Dossier, DossierEvent
 from dichvucong.dossiers.tests.factories import WEDNESDAY_9AM, make_received, make_submitted, pdf
@@ -411,3 +417,50 @@ def test_counter_intake_starts_the_process_too(office) -> None:
     )
     task = the_task(dossier)
     assert task.spec.bpmn_id == "Task_TiepNhan" and task.assignee == office.counter
+
+
+SHORT_PROCESS = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:dvc="https://dichvucong.vn/schema/bpmn/1.0" id="Defs" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="Process_Ngan" isExecutable="true">
+    <bpmn:startEvent id="Begin"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:userTask id="Task_TiepNhan" name="Tiếp nhận hồ sơ">
+      <bpmn:extensionElements><dvc:taskRules stage="reception" role="counter_officer" agency="receiving"
+        budgetHours="4" actions="approve"/></bpmn:extensionElements>
+      <bpmn:incoming>F1</bpmn:incoming><bpmn:outgoing>F2</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:userTask id="Task_ThuLy" name="Thụ lý hồ sơ">
+      <bpmn:extensionElements><dvc:taskRules stage="processing" role="specialist" agency="receiving"
+        budgetHours="16" actions="approve"/></bpmn:extensionElements>
+      <bpmn:incoming>F2</bpmn:incoming><bpmn:outgoing>F3</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:endEvent id="Finish"><bpmn:incoming>F3</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="F1" sourceRef="Begin" targetRef="Task_TiepNhan"/>
+    <bpmn:sequenceFlow id="F2" sourceRef="Task_TiepNhan" targetRef="Task_ThuLy"/>
+    <bpmn:sequenceFlow id="F3" sourceRef="Task_ThuLy" targetRef="Finish"/>
+  </bpmn:process>
+</bpmn:definitions>"""
+
+
+def test_a_process_without_a_return_step_resolves_the_dossier_at_its_end(office) -> None:
+    """Given a procedure whose process ends after "Thụ lý" (no return step drawn), when the last step
+    is approved, then the dossier is resolved (not left processing forever) and the counter returns
+    the result the usual way."""
+    from dichvucong.workflows import services as workflow_services
+
+    definition = workflow_services.create_process_definition(
+        key="ngan-khong-tra", name="Quy trình ngắn", owner_agency=None, actor=None, bpmn_xml=SHORT_PROCESS
+    )
+    process = workflow_services.publish_process_version(version=definition.versions.get(), actor=None)
+    version = office.world.version
+    version.process_version = process
+    version.save(update_fields=["process_version"])
+    dossier = make_received(office.world)
+    act(dossier, office.counter, "approve")
+    processing.claim(dossier=dossier, task=the_task(dossier), officer=office.specialist)
+    result = act(dossier, office.specialist, "approve")
+    dossier.refresh_from_db()
+    assert result.finished and dossier.status == DossierStatus.RESOLVED
+    services.return_result(dossier=dossier, officer=office.counter, method=ReturnMethod.COUNTER)
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.RETURNED

@@ -42,6 +42,9 @@ SAMPLE_CONTEXT = {
     "assignee_name": "Nguyễn Văn An",
     # evaluation.* (registered by dichvucong.evaluations)
     "stage": "Tiếp nhận hồ sơ",
+    # reports.monthly_report (registered by dichvucong.reports)
+    "month": "03/2026",
+    "unit": "Toàn Thành phố",
 }
 
 

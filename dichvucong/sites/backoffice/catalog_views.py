@@ -22,6 +22,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dichvucong.accounts.constants import AssuranceLevel
 from dichvucong.agencies.constants import ADMIN_ROLES
 from dichvucong.core.text import fold
+from dichvucong.forms.constants import FormVersionStatus
+from dichvucong.forms.models import FormVersion
+from dichvucong.forms.selectors import list_form_definitions
 from dichvucong.procedures import selectors, services
 from dichvucong.procedures.constants import CatalogScope, Channel, DurationUnit, OnlineLevel, VersionStatus
 from dichvucong.procedures.models import Field, Procedure, ProcedureVersion
@@ -433,3 +436,66 @@ def catalog_discard(request: HttpRequest, code: str) -> HttpResponse:
         services.discard_draft(version=draft, actor=request.user)
         messages.success(request, _("Đã hủy bản nháp."))
     return redirect("backoffice:catalog_detail", code=code)
+
+
+# --- the application form of a procedure version ------------------------------------------------------
+
+
+class FormChoiceForm(forms.Form):
+    form_version = forms.ModelChoiceField(
+        label=gettext_lazy("Biểu mẫu tờ khai"),
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("Không dùng biểu mẫu (chỉ nội dung yêu cầu)"),
+    )
+
+    def __init__(self, *args: Any, choices: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["form_version"]
+        field.queryset = choices
+        field.label_from_instance = lambda version: f"{version.definition.name} (v{version.number})"
+
+
+@officer_required(roles=ADMIN_ROLES)
+@require_http_methods(["GET", "HEAD", "POST"])
+def catalog_form(request: HttpRequest, code: str, number: int) -> HttpResponse:
+    """Which application form a procedure version uses: chosen on a draft (published forms only)."""
+    procedure = _procedure_or_404(request.user, code)
+    version = (
+        selectors.list_versions(procedure)
+        .select_related("form_version__definition")
+        .filter(number=number)
+        .first()
+    )
+    if version is None:
+        raise Http404
+    choices = FormVersion.objects.filter(
+        status=FormVersionStatus.PUBLISHED,
+        definition__in=list_form_definitions(scope=request.data_scope),  # type: ignore[attr-defined]
+    ).select_related("definition")
+    form = FormChoiceForm(
+        request.POST or None, choices=choices, initial={"form_version": version.form_version}
+    )
+    editable = version.status == VersionStatus.DRAFT
+    status = 200
+    if request.method == "POST":
+        if not editable:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.choose_form(
+                    version=version, form_version=form.cleaned_data["form_version"], actor=request.user
+                )
+            except services.CatalogError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Đã chọn biểu mẫu tờ khai cho phiên bản này."))
+                return redirect("backoffice:catalog_version", code=code, number=number)
+        status = 400
+        _mark_errors(form)
+    return render(
+        request,
+        "backoffice/catalog/form_choice.html",
+        {"procedure": procedure, "version": version, "form": form, "editable": editable},
+        status=status,
+    )

@@ -203,9 +203,12 @@ class CounterIntakeForm(HelpTextMixin, forms.Form):
         *args: Any,
         agencies: Iterable[Any] = (),
         required_documents: Iterable[Any] = (),
+        with_content: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if not with_content:  # the procedure's own form (``forms`` engine) is filled instead
+            del self.fields["content"]
         if not self.is_bound:
             self.fields["idempotency_key"].initial = uuid.uuid4().hex
         agencies = list(agencies)

@@ -41,6 +41,8 @@ from dichvucong.dossiers.constants import (
 )
 from dichvucong.dossiers.errors import DossierError
 from dichvucong.dossiers.models import Dossier, DossierReschedule, SupplementRequest
+from dichvucong.forms.rendering import render_error_summary, render_form
+from dichvucong.forms.validation import process_submission
 from dichvucong.procedures.constants import VersionStatus
 from dichvucong.procedures.models import Procedure
 from dichvucong.procedures.search import search_procedures
@@ -509,13 +511,32 @@ def counter_intake(request: HttpRequest) -> HttpResponse:
         raise Http404
     version = procedure.current_version
     required = list(version.documents.order_by("position", "pk"))
+    spec = version.form_version.spec if version.form_version_id else None
     form = df.CounterIntakeForm(
-        request.POST or None, request.FILES or None, agencies=agencies, required_documents=required
+        request.POST or None,
+        request.FILES or None,
+        agencies=agencies,
+        required_documents=required,
+        with_content=spec is None,
     )
     status = 200
+    declaration: Any = None
     if request.method == "POST":
-        if form.is_valid():
+        if spec is not None:  # the same form as on the portal, validated by the server
+            declaration = process_submission(spec, request.POST, request.FILES, expected_prefill={})
+        if form.is_valid() and (declaration is None or declaration.is_valid):
             data = form.cleaned_data
+            form_data: dict[str, Any] = {"content": data.get("content", "").strip()}
+            uploads = form.uploads()
+            if declaration is not None:
+                form_data["fields"] = declaration.data
+                form_data["form"] = {"key": spec.key, "number": spec.number}
+                slots = dict(spec.iter_fields())
+                keys = {d.document_key: d.pk for d in required}
+                for pointer, upload in declaration.files.items():
+                    pk = keys.get(str(slots.get(pointer, {}).get("document_key", "")))
+                    if pk is not None:
+                        uploads.setdefault(pk, upload)
             agency = next(a for a in agencies if a.pk == data["agency"])
             applicant = services.ApplicantData(
                 kind=data["applicant_kind"],
@@ -532,8 +553,8 @@ def counter_intake(request: HttpRequest) -> HttpResponse:
                     procedure_version=version,
                     agency=agency,
                     applicant=applicant,
-                    form_data={"content": data["content"].strip()},
-                    uploads=form.uploads(),
+                    form_data=form_data,
+                    uploads=uploads,
                     queue_ticket=data["queue_ticket"].strip(),
                     channel=SubmissionChannel.DIRECT,
                     idempotency_key=data["idempotency_key"],
@@ -544,12 +565,14 @@ def counter_intake(request: HttpRequest) -> HttpResponse:
                 return _done(dossier, "intake")
         status = 400
         df.mark_errors(form)
-    return render(
-        request,
-        "backoffice/dossiers/intake_form.html",
-        {"form": form, "version": version, "procedure": procedure},
-        status=status,
-    )
+    context: dict[str, Any] = {"form": form, "version": version, "procedure": procedure}
+    if spec is not None:
+        errors = declaration.errors if declaration is not None else []
+        context["declaration_summary"] = render_error_summary(spec, errors)
+        context["declaration"] = render_form(
+            spec, data=declaration.data if declaration is not None else None, errors=errors, heading_level=3
+        )
+    return render(request, "backoffice/dossiers/intake_form.html", context, status=status)
 
 
 # --- results -----------------------------------------------------------------------------------

@@ -54,6 +54,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         frozenset({Role.COUNTER_OFFICER}),
     ),
     NavItem(pgettext_lazy("back-office menu", "Tra cứu hồ sơ"), "backoffice:dossier_search", frozenset()),
+    NavItem(
+        pgettext_lazy("back-office menu", "Bảng điều hành"),
+        "backoffice:dashboard",
+        _REPORTING,
+        frozenset({"backoffice:dashboard_city", "backoffice:dashboard_agency"}),
+    ),
     NavItem(pgettext_lazy("back-office menu", "Báo cáo, thống kê"), "backoffice:reports", _REPORTING),
     NavItem(
         pgettext_lazy("back-office menu", "Đánh giá hài lòng"),

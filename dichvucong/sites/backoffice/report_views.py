@@ -9,29 +9,43 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from dichvucong.accounts.constants import Role
 from dichvucong.agencies.models import Agency
 from dichvucong.agencies.scopes import restrict
 from dichvucong.core import clock
 from dichvucong.procedures.models import Field
-from dichvucong.reports.constants import FORM06_GROUPS, GroupBy, PeriodKind
+from dichvucong.reports import services as report_services
+from dichvucong.reports.constants import FORM06_GROUPS, ExportFormat, ExportStatus, GroupBy, PeriodKind
 from dichvucong.reports.errors import ReportError
 from dichvucong.reports.exports import CONTENT_TYPES, export
+from dichvucong.reports.models import ExportJob, ReportSubscription
 from dichvucong.reports.periods import period_bounds
 from dichvucong.reports.selectors import Form06, Form06Row, ReportScope, check_period, get_form06
 from dichvucong.sites.backoffice.access import officer_required
 
 REPORT_ROLES = (Role.UNIT_HEAD, Role.AGENCY_LEADER, Role.CITY_ADMIN, Role.AUDITOR)
 DEFAULT_FILTERS = {"period": PeriodKind.MONTH, "group_by": GroupBy.FIELD}
+# A file with more rows than this is made in the background only (a PDF of thousands of rows is slow).
+SYNC_EXPORT_MAX_ROWS = 300
+# Report builder measures: each shows one column group of Biểu 06 (same order), or the on-time rate.
+MEASURES = (
+    ("received", gettext_lazy("Tiếp nhận")),
+    ("resolved", gettext_lazy("Đã giải quyết (trước hạn, đúng hạn, quá hạn)")),
+    ("pending", gettext_lazy("Đang giải quyết (trong hạn, quá hạn)")),
+    ("other", gettext_lazy("Khác (rút, từ chối, chờ bổ sung, đã trả)")),
+    ("rate", gettext_lazy("Tỷ lệ trước hạn, đúng hạn (%)")),
+)
 
 
 class ReportForm(forms.Form):
@@ -62,6 +76,13 @@ class ReportForm(forms.Form):
         to_field_name="code",
     )
     group_by = forms.ChoiceField(label=gettext_lazy("Nhóm theo"), required=False)
+    measures = forms.MultipleChoiceField(
+        label=gettext_lazy("Chỉ tiêu hiển thị"),
+        choices=MEASURES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("Để trống là tất cả. Tệp tải về luôn theo đủ mẫu Biểu 06."),
+    )
 
     def __init__(self, *args: Any, scope: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -88,6 +109,7 @@ class ReportForm(forms.Form):
         except ReportError as exc:
             raise forms.ValidationError(exc.message) from exc
         data["period_from"], data["period_to"] = start, end
+        data["measures"] = data.get("measures") or [key for key, _label in MEASURES]
         return data
 
 
@@ -135,16 +157,27 @@ def reports(request: HttpRequest) -> HttpResponse:
         (kind.upper(), f"{reverse('backoffice:reports_export', args=[kind])}?{query}")
         for kind in CONTENT_TYPES
     ]
-    columns = [column for _title, cols in FORM06_GROUPS for column, _label in cols]
+    measures = form.cleaned_data.get("measures") if report is not None else None
+    measures = measures or [key for key, _label in MEASURES]
+    groups = [group for (key, _label), group in zip(MEASURES, FORM06_GROUPS, strict=False) if key in measures]
+    columns = [column for _title, cols in groups for column, _label in cols]
     context = {
         "form": form,
         "report": report,
-        "groups": FORM06_GROUPS,
+        "groups": groups,
+        "show_rate": "rate" in measures,
+        "query": query,
+        "background_kinds": CONTENT_TYPES,
+        "subscriptions": ReportSubscription.objects.filter(user=request.user, is_active=True).select_related(
+            "agency"
+        ),
+        "formats": ExportFormat.choices,
         "first_header": GroupBy(report.group_by).label if report and report.group_by else _("Nội dung"),
         "rows": [_table_row(row, columns) for row in report.rows] if report else [],
         "total": _table_row(report.total, columns) if report and report.total else None,
         "unit": _unit(form, request.data_scope) if report is not None else "",  # type: ignore[attr-defined]
         "exports": exports,
+        "background_only": report is not None and len(report.rows) > SYNC_EXPORT_MAX_ROWS,
     }
     return render(request, "backoffice/reports/form06.html", context, status=200 if report else 400)
 
@@ -159,7 +192,109 @@ def reports_export(request: HttpRequest, kind: str) -> HttpResponse:
     if report is None:
         errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)
         return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+    if len(report.rows) > SYNC_EXPORT_MAX_ROWS:
+        message = _("Báo cáo có %(rows)s dòng: hãy tạo tệp ở chế độ nền.") % {"rows": len(report.rows)}
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
     content = export(report, unit=_unit(form, request.data_scope), kind=kind)  # type: ignore[attr-defined]
     response = HttpResponse(content, content_type=CONTENT_TYPES[kind])
     response["Content-Disposition"] = f'attachment; filename="{_filename(report, kind)}"'
     return response
+
+
+# --- background exports and monthly subscriptions (report builder) ----------------------------------
+
+
+@officer_required(roles=REPORT_ROLES)
+@require_POST
+def reports_export_background(request: HttpRequest, kind: str) -> HttpResponse:
+    """Queue the report of the query string's filters as a file made in the background, then show its
+    progress (for long periods or many rows)."""
+    form, report = _report(request)
+    if report is None or kind not in CONTENT_TYPES:
+        messages.error(request, _("Không thể tạo tệp báo cáo với điều kiện lọc này."))
+        return redirect(f"{reverse('backoffice:reports')}?{request.GET.urlencode()}")
+    data = form.cleaned_data
+    try:
+        job = report_services.request_export(
+            user=request.user,  # type: ignore[arg-type]
+            kind=kind,
+            period_from=report.period_from,
+            period_to=report.period_to,
+            unit=_unit(form, request.data_scope),  # type: ignore[attr-defined]
+            agency=data["agency"],
+            field=data["field"],
+            group_by=report.group_by,
+        )
+    except ReportError as exc:
+        messages.error(request, exc.message)
+        return redirect(f"{reverse('backoffice:reports')}?{request.GET.urlencode()}")
+    return redirect("backoffice:report_job", pk=job.pk)
+
+
+def _own_job(request: HttpRequest, pk: int) -> ExportJob:
+    """A job of the signed-in officer (anyone else's is "not found", not even its existence leaks)."""
+    job = ExportJob.objects.filter(pk=pk, requested_by=request.user).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+@officer_required(roles=REPORT_ROLES)
+@require_GET
+def report_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job's progress bar (the status fragment is polled with htmx until the file is ready)."""
+    job = _own_job(request, pk)
+    context = {"job": job, "finished": job.status in (ExportStatus.DONE, ExportStatus.FAILED)}
+    fragment = bool(request.headers.get("HX-Request"))
+    template = "backoffice/reports/_job_status.html" if fragment else "backoffice/reports/job.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@officer_required(roles=REPORT_ROLES)
+@require_GET
+def report_job_download(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _own_job(request, pk)
+    if job.status != ExportStatus.DONE or not job.file:
+        raise Http404
+    name = f"bieu-06-vpcp-kstt_{job.period_from:%Y%m%d}-{job.period_to:%Y%m%d}.{job.kind}"
+    return FileResponse(
+        job.file.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[job.kind]
+    )
+
+
+@officer_required(roles=REPORT_ROLES)
+@require_POST
+def report_subscribe(request: HttpRequest) -> HttpResponse:
+    """Receive the previous month's Biểu 06 by e-mail every month, for the filtered agency (or the
+    whole scope) and grouping, in the chosen format."""
+    form, report = _report(request)
+    back = f"{reverse('backoffice:reports')}?{request.GET.urlencode()}"
+    kind = request.POST.get("kind", "")
+    if report is None or kind not in ExportFormat.values:
+        messages.error(request, _("Không thể đăng ký nhận báo cáo với điều kiện này."))
+        return redirect(back)
+    try:
+        report_services.subscribe_report(
+            user=request.user,  # type: ignore[arg-type]
+            kind=kind,
+            agency=form.cleaned_data["agency"],
+            group_by=report.group_by or "",
+        )
+    except ReportError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã đăng ký. Báo cáo tháng trước sẽ được gửi cho bạn vào đầu mỗi tháng."))
+    return redirect(back)
+
+
+@officer_required(roles=REPORT_ROLES)
+@require_POST
+def report_unsubscribe(request: HttpRequest, pk: int) -> HttpResponse:
+    subscription = ReportSubscription.objects.filter(pk=pk, user=request.user, is_active=True).first()
+    if subscription is None:
+        raise Http404
+    report_services.cancel_subscription(subscription=subscription, user=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("Đã hủy đăng ký nhận báo cáo hằng tháng."))
+    return redirect("backoffice:reports")

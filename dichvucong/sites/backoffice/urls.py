@@ -5,6 +5,7 @@ from . import (
     audit_views,
     calendar_views,
     catalog_views,
+    dashboard_views,
     dossier_views,
     evaluation_views,
     faq_views,
@@ -58,6 +59,7 @@ urlpatterns = [
     path("catalog/<str:code>/publish/", catalog_views.catalog_publish, name="catalog_publish"),
     path("catalog/<str:code>/discard/", catalog_views.catalog_discard, name="catalog_discard"),
     path("catalog/<str:code>/versions/<int:number>/", catalog_views.catalog_version, name="catalog_version"),
+    path("catalog/<str:code>/versions/<int:number>/form/", catalog_views.catalog_form, name="catalog_form"),
     # Process designer (bpmn-js): definitions, drafts, publishing, history, import/export, clone.
     path("processes/", process_views.process_list, name="processes"),
     path("processes/<slug:key>/", process_views.process_edit, name="process_edit"),
@@ -127,5 +129,17 @@ urlpatterns = [
     path("lien-thong/<int:pk>/tra-ket-qua/", worklist_views.transfer_return, name="transfer_return"),
     # Decree 61 statistics: Biểu 06 on screen and as XLSX / DOCX / PDF (report_views).
     path("bao-cao/", report_views.reports, name="reports"),
+    path("bang-dieu-hanh/", dashboard_views.dashboard, name="dashboard"),
+    path("bang-dieu-hanh/thanh-pho/", dashboard_views.dashboard_city, name="dashboard_city"),
+    path("bang-dieu-hanh/co-quan/<str:code>/", dashboard_views.dashboard_agency, name="dashboard_agency"),
     path("bao-cao/bieu-06.<str:kind>", report_views.reports_export, name="reports_export"),
+    path(
+        "bao-cao/xuat-nen/<str:kind>/",
+        report_views.reports_export_background,
+        name="reports_export_background",
+    ),
+    path("bao-cao/tep/<int:pk>/", report_views.report_job, name="report_job"),
+    path("bao-cao/tep/<int:pk>/tai-ve/", report_views.report_job_download, name="report_job_download"),
+    path("bao-cao/dang-ky/", report_views.report_subscribe, name="report_subscribe"),
+    path("bao-cao/dang-ky/<int:pk>/huy/", report_views.report_unsubscribe, name="report_unsubscribe"),
 ]

@@ -79,7 +79,8 @@ class WhereForm(ServiceErrorMixin, forms.Form):
 
 
 class RequestForm(ServiceErrorMixin, forms.Form):
-    """Step 2: the plain form used until the procedure's own form exists (forms issue)."""
+    """Step 2: how the result is returned, and the request in words when the procedure has no form of
+    its own (``with_content``); with a form, the ``forms`` engine renders the declaration beside it."""
 
     content = forms.CharField(
         label=_("Nội dung yêu cầu"),
@@ -101,6 +102,11 @@ class RequestForm(ServiceErrorMixin, forms.Form):
         help_text=_("Chỉ cần khi nhận kết quả qua dịch vụ bưu chính."),
         widget=_text_input(autocomplete="street-address"),
     )
+
+    def __init__(self, *args: Any, with_content: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_content:  # the procedure's own form (``forms`` engine) asks what is needed
+            del self.fields["content"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -23,9 +23,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -46,10 +48,14 @@ from dichvucong.dossiers.constants import (
 from dichvucong.dossiers.errors import DossierError, DossierErrorCode
 from dichvucong.dossiers.models import Dossier, DossierDocument
 from dichvucong.dossiers.uploads import allowed_extensions, max_upload_bytes
+from dichvucong.forms.prefill import PrefillContext, prefill_form, wallet_choices
+from dichvucong.forms.rendering import render_error_summary, render_form, text_in_language
+from dichvucong.forms.validation import process_submission, validate_data
 from dichvucong.procedures.constants import CatalogScope, OnlineLevel, VersionStatus
 from dichvucong.procedures.models import Procedure, ProcedureAgency, ProcedureVersion
 from dichvucong.procedures.summaries import localized_name
 from dichvucong.sites.portal import dossier_forms as forms
+from dichvucong.sites.portal import wallet
 from dichvucong.sites.portal.catalog_views import current_ward
 
 PAGE_SIZE = 20
@@ -61,6 +67,8 @@ STEP_TEMPLATES = {
     "xem-lai": "portal/dossiers/apply_review.html",
 }
 FILE_FIELD_PREFIX = "tep-"
+WALLET_FIELD = "tu-kho"  # "<required document pk>:<wallet document pk>"
+KEEP_FIELD = "luu-vao-kho"  # keep the uploaded files in the citizen's wallet too
 SUPPLEMENT_FIELD_PREFIX = "bo-sung-"
 # The token of the last rendered submit form of each draft, kept in the session (dossier pk → token).
 SUBMIT_TOKENS_KEY = "dossiers.submit_tokens"
@@ -316,39 +324,109 @@ def _where_step(request: HttpRequest, version: ProcedureVersion, dossier: Dossie
     return render(request, STEP_TEMPLATES["noi-nop"], context, status=400 if form.errors else 200)
 
 
+def _form_engine(request: HttpRequest, version: ProcedureVersion, dossier: Dossier) -> dict[str, Any]:
+    """The procedure's form (``forms`` engine): its spec, the prefilled values, the wallet offers."""
+    spec = version.form_version.spec
+    context = PrefillContext(user=request.user, organisation=dossier.organisation)
+    return {
+        "spec": spec,
+        "prefilled": prefill_form(spec, context=context),
+        "wallet": wallet_choices(spec, owner=request.user, today=timezone.localdate(clock.now())),
+    }
+
+
+def _form_files(
+    request: HttpRequest, version: ProcedureVersion, dossier: Dossier, engine: dict[str, Any], result: Any
+) -> None:
+    """Store the form's file slots as the dossier's documents (by ``document_key``) and log each wallet
+    document used. ``DossierError`` when a file is refused."""
+    items = {item.document_key: item for item in version.documents.all()}
+    slots = {pointer: field for pointer, field in engine["spec"].iter_fields()}
+    for pointer, upload in result.files.items():
+        item = items.get(str(slots.get(pointer, {}).get("document_key", "")))
+        services.attach_document(
+            dossier=dossier,
+            upload=upload,
+            actor=request.user,
+            required_document=item,
+            title=item.name if item is not None else str(getattr(upload, "name", "")),
+        )
+    for pointer, document_id in result.wallet_documents.items():
+        item = items.get(str(slots.get(pointer, {}).get("document_key", "")))
+        wallet.attach_from_wallet(
+            dossier=dossier, document_id=document_id, user=request.user, required_document=item
+        )
+
+
 def _form_step(request: HttpRequest, version: ProcedureVersion, dossier: Dossier) -> HttpResponse:
     data = _form_data(dossier)
+    engine = _form_engine(request, version, dossier) if version.form_version_id else None
     initial = {
         "content": data.get("content", ""),
         "return_method": data.get("return_method", dossier.return_method),
         "return_address": data.get("return_address", dossier.return_address),
     }
-    form = forms.RequestForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        cleaned = form.cleaned_data
-        new_data = {
-            **data,
-            "content": cleaned["content"],
-            "return_method": cleaned["return_method"],
-            "return_address": cleaned["return_address"]
-            if cleaned["return_method"] == ReturnMethod.POSTAL
-            else "",
-        }
-        try:
-            services.save_draft(
-                user=request.user,
-                procedure_version=version,
-                agency=dossier.agency,
-                form_data=new_data,
-                applicant=_applicant_of(dossier),
-                dossier=dossier,
+    form = forms.RequestForm(
+        request.POST if request.method == "POST" else None, initial=initial, with_content=engine is None
+    )
+    fields_data: dict[str, Any] = dict(data.get("fields") or {})
+    problems: list[Any] = []
+    prefilled = engine["prefilled"] if engine else {}
+    if request.method == "POST":
+        result = None
+        if engine is not None:
+            result = process_submission(
+                engine["spec"],
+                request.POST,
+                request.FILES,
+                expected_prefill=engine["prefilled"],
+                wallet=engine["wallet"],
             )
-        except DossierError as exc:
-            form.add_service_error(exc)
-        else:
-            return redirect(_step_url(dossier, "giay-to"))
+            fields_data, problems, prefilled = result.data, result.errors, result.prefilled
+        if form.is_valid() and not problems:
+            cleaned = form.cleaned_data
+            new_data = {
+                **data,
+                "content": cleaned.get("content", data.get("content", "")),
+                "return_method": cleaned["return_method"],
+                "return_address": cleaned["return_address"]
+                if cleaned["return_method"] == ReturnMethod.POSTAL
+                else "",
+            }
+            if engine is not None:
+                new_data["fields"] = fields_data
+                new_data["form"] = {"key": engine["spec"].key, "number": engine["spec"].number}
+            try:
+                with transaction.atomic():
+                    services.save_draft(
+                        user=request.user,
+                        procedure_version=version,
+                        agency=dossier.agency,
+                        form_data=new_data,
+                        applicant=_applicant_of(dossier),
+                        dossier=dossier,
+                    )
+                    if result is not None:
+                        _form_files(request, version, dossier, engine, result)
+            except DossierError as exc:
+                form.add_service_error(exc)
+            else:
+                return redirect(_step_url(dossier, "giay-to"))
     context = {**_base_context(version, dossier, "to-khai", request.user), "form": form}
-    return render(request, STEP_TEMPLATES["to-khai"], context, status=400 if form.errors else 200)
+    if engine is not None:
+        context.update(
+            engine_summary=render_error_summary(engine["spec"], problems),
+            engine_form=render_form(
+                engine["spec"],
+                data=fields_data or None,
+                errors=problems,
+                prefilled=prefilled,
+                wallet=engine["wallet"],
+            ),
+            reused=sorted({item.label for item in prefilled.values()}),
+        )
+    failed = bool(form.errors or problems)
+    return render(request, STEP_TEMPLATES["to-khai"], context, status=400 if failed else 200)
 
 
 def _documents_step(request: HttpRequest, version: ProcedureVersion, dossier: Dossier) -> HttpResponse:
@@ -366,19 +444,25 @@ def _documents_step(request: HttpRequest, version: ProcedureVersion, dossier: Do
             else:
                 messages.success(request, _("Đã xóa tệp %(name)s.") % {"name": document.original_name})
             return redirect(_step_url(dossier, "giay-to"))
+        chosen = request.POST.get(WALLET_FIELD, "")
+        if chosen:
+            return _attach_from_wallet(request, version, dossier, chosen)
+        keep = request.POST.get(KEEP_FIELD) == "1"
         stored = 0
         for item in version.documents.all():
             upload = request.FILES.get(f"{FILE_FIELD_PREFIX}{item.pk}")
             if upload is None:
                 continue
             try:
-                services.attach_document(
+                attached = services.attach_document(
                     dossier=dossier,
                     upload=upload,
                     actor=request.user,
                     required_document=item,
                     title=item.name,
                 )
+                if keep:
+                    wallet.keep_upload(user=request.user, document=attached)
             except DossierError as exc:
                 errors[item.pk] = exc.message
             else:
@@ -391,13 +475,60 @@ def _documents_step(request: HttpRequest, version: ProcedureVersion, dossier: Do
                 )
             target = "xem-lai" if request.POST.get("action") == "next" else "giay-to"
             return redirect(_step_url(dossier, target))
+    rows = _document_rows(version, dossier, errors)
+    offered = wallet.offers(request.user, [row["item"] for row in rows])
+    for row in rows:
+        row["wallet"] = offered.get(row["item"].pk, [])
     context = {
         **_base_context(version, dossier, "giay-to", request.user),
-        "rows": _document_rows(version, dossier, errors),
+        "rows": rows,
+        "wallet_field": WALLET_FIELD,
+        "keep_field": KEEP_FIELD,
         "has_errors": bool(errors),
         **_upload_hints(),
     }
     return render(request, STEP_TEMPLATES["giay-to"], context, status=400 if errors else 200)
+
+
+def _attach_from_wallet(
+    request: HttpRequest, version: ProcedureVersion, dossier: Dossier, chosen: str
+) -> HttpResponse:
+    """One click: copy a wallet document (``<required document pk>:<wallet document pk>``) into the draft."""
+    item_id, _sep, document_id = chosen.partition(":")
+    item = version.documents.filter(pk=int(item_id) if item_id.isdigit() else 0).first()
+    if item is None or not document_id.isdigit():
+        raise Http404
+    try:
+        wallet.attach_from_wallet(
+            dossier=dossier, document_id=int(document_id), user=request.user, required_document=item
+        )
+    except DossierError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã đính kèm giấy tờ từ kho dữ liệu của bạn."))
+    return redirect(_step_url(dossier, "giay-to"))
+
+
+def _answer_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return _("Có") if value else _("Không")
+    if isinstance(value, dict):
+        return ", ".join(str(part) for part in value.values() if part)
+    if isinstance(value, list):
+        return "; ".join(_answer_text(part) for part in value)
+    return str(value)
+
+
+def _declaration_rows(version: ProcedureVersion, data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The declaration's answers as (label, text) for the review page (top-level fields, in order)."""
+    if not version.form_version_id:
+        return []
+    answers = data.get("fields") or {}
+    return [
+        (text_in_language(item.get("label")), _answer_text(answers.get(item["key"], "")))
+        for item in version.form_version.spec.fields
+        if isinstance(item, dict) and "key" in item and item.get("type") not in ("section", "file")
+    ]
 
 
 def _remember_token(request: HttpRequest, dossier: Dossier) -> str:
@@ -415,6 +546,10 @@ def _review_step(request: HttpRequest, version: ProcedureVersion, dossier: Dossi
         token = form.data.get("token", "")[:100]
         if not form.is_valid() or not token:
             error = _("Phiên nộp hồ sơ đã hết hạn. Vui lòng bấm nộp lại.")
+        elif version.form_version_id and validate_data(
+            version.form_version.spec, _form_data(dossier).get("fields") or {}
+        ):
+            error = _("Tờ khai chưa đầy đủ hoặc chưa hợp lệ. Vui lòng quay lại bước tờ khai.")
         else:
             try:
                 dossier = services.submit_online(dossier=dossier, actor=request.user, idempotency_key=token)
@@ -434,6 +569,7 @@ def _review_step(request: HttpRequest, version: ProcedureVersion, dossier: Dossi
     context = {
         **_base_context(version, dossier, "xem-lai", request.user),
         "data": data,
+        "declaration": _declaration_rows(version, data),
         "return_method_label": _return_method_label(dossier),
         "rows": rows,
         "missing": [r["item"] for r in rows if r["item"].is_required and not r["files"]],

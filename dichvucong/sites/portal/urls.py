@@ -7,8 +7,10 @@ from . import (
     evaluation_views,
     notification_views,
     security_views,
+    statistics_views,
     token_views,
     views,
+    wallet,
 )
 
 app_name = "portal"
@@ -31,6 +33,7 @@ urlpatterns = [
     path("nop-ho-so/<str:code>/<int:pk>/nop/", dossier_views.submit, name="dossier_submit"),
     path("nop-ho-so/<str:code>/<int:pk>/<slug:step>/", dossier_views.apply_step, name="dossier_apply_step"),
     path("ho-so-cua-toi/", dossier_views.my_dossiers, name="my_dossiers"),
+    path("ho-so-cua-toi/kho-giay-to/", wallet.my_wallet, name="my_wallet"),
     path("ho-so-cua-toi/<int:pk>/", dossier_views.dossier_detail, name="dossier_detail"),
     path("ho-so-cua-toi/<int:pk>/da-nop/", dossier_views.submitted, name="dossier_submitted"),
     path("ho-so-cua-toi/<int:pk>/tep/<int:document_id>/", dossier_views.dossier_file, name="dossier_file"),
@@ -42,6 +45,9 @@ urlpatterns = [
     path("ho-so-cua-toi/<int:pk>/danh-gia/", evaluation_views.dossier_evaluate, name="dossier_evaluate"),
     path("danh-gia/<str:token>/", evaluation_views.evaluation_link, name="evaluation_link"),
     path("danh-gia-hai-long/", evaluation_views.satisfaction_public, name="satisfaction"),
+    # Public Decree 61 statistics and their open data (statistics_views).
+    path("thong-ke/", statistics_views.statistics_page, name="statistics"),
+    path("thong-ke/du-lieu.<str:kind>", statistics_views.statistics_data, name="statistics_data"),
     path("hoi-dap/", catalog_views.faq_page, name="faq"),
     path("tro-ly/", catalog_views.assistant, name="assistant"),
     path("tuyen-bo-tro-nang/", views.accessibility_statement, name="accessibility"),

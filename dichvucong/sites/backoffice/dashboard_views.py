@@ -1,0 +1,128 @@
+"""Leaders' dashboards (operation-centre screens): one for the whole city and one per agency.
+
+Today's received / resolved / overdue, a 30-day trend, the procedures and units with the most overdue
+dossiers and the grid of wards coloured by on-time rate, with drill-down links. Every figure is a sum
+over the statistics rollups (``reports.dashboards``). The city screen needs a city-wide reporting
+scope; an agency screen needs the agency inside the officer's scope, and its figures are restricted
+to that scope on the server (a ward leader sees only their ward's subtree). The figures are an htmx
+fragment polled every 60 seconds; the charts (ECharts) read their data from ``json_script``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from dichvucong.agencies.models import Agency
+from dichvucong.agencies.scopes import restrict
+from dichvucong.core import clock
+from dichvucong.dossiers.constants import DossierStatus
+from dichvucong.reports import dashboards
+from dichvucong.reports.constants import GroupBy
+from dichvucong.reports.selectors import ReportScope
+from dichvucong.sites.backoffice.access import forbidden, officer_required
+from dichvucong.sites.backoffice.report_views import REPORT_ROLES
+
+REFRESH_SECONDS = 60
+GRID_DAYS = 30  # the ward grid's on-time rate covers the last 30 days
+
+
+def _search(**params: Any) -> str:
+    return f"{reverse('backoffice:dossier_search')}?{urlencode(params)}"
+
+
+def _context(request: HttpRequest, agency: Agency | None) -> dict[str, Any]:
+    scope = ReportScope(agency=agency, data_scope=request.data_scope, roles=REPORT_ROLES)  # type: ignore[attr-defined]
+    today = timezone.localdate(clock.now())
+    trend = dashboards.list_daily_trend(until=today, scope=scope)
+    grid = dashboards.list_ward_grid(
+        period_from=today - timedelta(days=GRID_DAYS - 1), period_to=today, scope=scope
+    )
+    day = today.isoformat()
+    return {
+        "agency": agency,
+        "today": dashboards.get_today(day=today, scope=scope),
+        "trend": trend,
+        "trend_data": {
+            "days": [point.day.strftime("%d/%m") for point in trend],
+            "received": [point.received for point in trend],
+            "resolved": [point.resolved for point in trend],
+            "labels": {"received": _("Tiếp nhận"), "resolved": _("Đã giải quyết")},
+        },
+        "top_procedures": dashboards.list_top_overdue(day=today, scope=scope, group_by=GroupBy.PROCEDURE),
+        "top_units": dashboards.list_top_overdue(day=today, scope=scope, group_by=GroupBy.AGENCY),
+        "grid": grid,
+        "grid_days": GRID_DAYS,
+        "bands": [
+            ("good", _("Từ %(rate)s%% trở lên") % {"rate": int(dashboards.GOOD_RATE)}),
+            (
+                "fair",
+                _("Từ %(low)s%% đến dưới %(high)s%%")
+                % {"low": int(dashboards.FAIR_RATE), "high": int(dashboards.GOOD_RATE)},
+            ),
+            ("poor", _("Dưới %(rate)s%%") % {"rate": int(dashboards.FAIR_RATE)}),
+            ("none", _("Chưa có hồ sơ giải quyết")),
+        ],
+        "links": {
+            "received": _search(date_from=day, date_to=day),
+            "resolved": _search(status=DossierStatus.RESOLVED, date_from=day, date_to=day),
+            "processing": _search(status=DossierStatus.PROCESSING),
+        },
+        "refreshed_at": timezone.localtime(clock.now()),
+        "refresh_seconds": REFRESH_SECONDS,
+        "fragment_url": (
+            reverse("backoffice:dashboard_agency", args=[agency.code])
+            if agency is not None
+            else reverse("backoffice:dashboard_city")
+        ),
+    }
+
+
+def _render(request: HttpRequest, agency: Agency | None) -> HttpResponse:
+    context = _context(request, agency)
+    fragment = bool(request.headers.get("HX-Request"))
+    template = "backoffice/dashboards/_figures.html" if fragment else "backoffice/dashboards/dashboard.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@officer_required(roles=REPORT_ROLES)
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The leader's own screen: the city's with a city-wide scope, else their top agency's."""
+    scope = request.data_scope  # type: ignore[attr-defined]
+    if scope.agency_ids_for(*REPORT_ROLES) is None:
+        return redirect("backoffice:dashboard_city")
+    agency = restrict(Agency.objects.order_by("path"), scope, agency_path="pk", roles=REPORT_ROLES).first()
+    if agency is None:
+        return forbidden(request)
+    return redirect("backoffice:dashboard_agency", code=agency.code)
+
+
+@officer_required(roles=REPORT_ROLES)
+@require_GET
+def dashboard_city(request: HttpRequest) -> HttpResponse:
+    """The whole city: only for officers whose reporting scope is city-wide."""
+    if request.data_scope.agency_ids_for(*REPORT_ROLES) is not None:  # type: ignore[attr-defined]
+        return forbidden(request)
+    return _render(request, None)
+
+
+@officer_required(roles=REPORT_ROLES)
+@require_GET
+def dashboard_agency(request: HttpRequest, code: str) -> HttpResponse:
+    """One agency's subtree, when the agency is in the officer's reporting scope."""
+    agency = get_object_or_404(Agency, code=code)
+    if not request.data_scope.allows(agency_id=agency.pk, roles=REPORT_ROLES):  # type: ignore[attr-defined]
+        return forbidden(request)
+    return _render(request, agency)
