@@ -16,7 +16,9 @@ counter) holds a published ``FormVersion`` (freeze it with a ``PROTECT`` foreign
    ``result.wallet_documents``; otherwise it renders again with ``data=result.data,
    errors=result.errors, prefilled=result.prefilled``.
 
-JSON from elsewhere (the API) is checked with ``validation.validate_data(spec, data)``. File slots name
+JSON from elsewhere (the API) is checked with ``validation.validate_data(spec, data)``. The printable
+declaration (tờ khai) of a version, blank or filled with data, is ``documents.declaration_docx`` /
+``documents.declaration_pdf``. File slots name
 a required-document key (``document_key``): pass the procedure's keys as ``document_keys`` when
 saving or publishing so a slot cannot point at a document the procedure does not ask for.
 """

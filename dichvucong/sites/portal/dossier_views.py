@@ -33,7 +33,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dichvucong.accounts.constants import Role
+from dichvucong.accounts import services as account_services
+from dichvucong.accounts.constants import Gender, Role
 from dichvucong.accounts.selectors import get_assurance_help, list_memberships, meets_assurance
 from dichvucong.core import clock
 from dichvucong.dossiers import selectors, services
@@ -48,6 +49,8 @@ from dichvucong.dossiers.constants import (
 from dichvucong.dossiers.errors import DossierError, DossierErrorCode
 from dichvucong.dossiers.models import Dossier, DossierDocument
 from dichvucong.dossiers.uploads import allowed_extensions, max_upload_bytes
+from dichvucong.forms.constants import Binding, FieldType
+from dichvucong.forms.documents import DOCX_MIME, declaration_docx, declaration_pdf, display_value
 from dichvucong.forms.prefill import PrefillContext, prefill_form, wallet_choices
 from dichvucong.forms.rendering import render_error_summary, render_form, text_in_language
 from dichvucong.forms.validation import process_submission, validate_data
@@ -70,6 +73,18 @@ FILE_FIELD_PREFIX = "tep-"
 WALLET_FIELD = "tu-kho"  # "<required document pk>:<wallet document pk>"
 KEEP_FIELD = "luu-vao-kho"  # keep the uploaded files in the citizen's wallet too
 SUPPLEMENT_FIELD_PREFIX = "bo-sung-"
+SAVE_PROFILE_FIELD = "luu-ho-so-tai-khoan"  # consent to save the form's new facts to the profile
+# Profile attributes the form step may save back (with consent); e-mail and business data never.
+SAVABLE_BINDINGS = frozenset(
+    {
+        Binding.FULL_NAME,
+        Binding.DATE_OF_BIRTH,
+        Binding.GENDER,
+        Binding.ADDRESS,
+        Binding.PHONE,
+        Binding.CCCD,
+    }
+)
 # The token of the last rendered submit form of each draft, kept in the session (dossier pk → token).
 SUBMIT_TOKENS_KEY = "dossiers.submit_tokens"
 
@@ -358,6 +373,96 @@ def _form_files(
         )
 
 
+def _savable_fields(spec: Any) -> list[dict[str, Any]]:
+    """The form's top-level fields bound to a profile attribute that may be saved back."""
+    return [
+        item
+        for item in spec.fields
+        if isinstance(item, dict)
+        and item.get("binding") in SAVABLE_BINDINGS
+        and isinstance(item.get("key"), str)
+    ]
+
+
+def _profile_changes(user: Any, spec: Any, fields_data: dict[str, Any]) -> dict[str, Any]:
+    """What the form holds that is new to the person's profile, by binding: a name or CCCD only where
+    the profile has none (a verified CCCD is never touched), the other attributes where they differ."""
+    changes: dict[str, Any] = {}
+    for item in _savable_fields(spec):
+        binding, value = item["binding"], fields_data.get(item["key"])
+        if value in (None, "", {}, []):
+            continue
+        if binding == Binding.ADDRESS:
+            value = (
+                display_value(item, value) if item.get("type") == FieldType.ADDRESS else str(value).strip()
+            )
+            if value and value != user.address:
+                changes[binding] = value[:300]
+        elif binding == Binding.DATE_OF_BIRTH:
+            try:
+                born = datetime.fromisoformat(str(value)).date()
+            except ValueError:
+                continue
+            if born != user.date_of_birth:
+                changes[binding] = born
+        elif binding == Binding.GENDER:
+            if value in Gender.values and value != user.gender:
+                changes[binding] = value
+        elif binding == Binding.FULL_NAME:
+            if not user.full_name.strip():
+                changes[binding] = str(value)
+        elif binding == Binding.CCCD:
+            if not user.cccd:
+                changes[binding] = str(value)
+        elif binding == Binding.PHONE and str(value) != user.phone:
+            changes[binding] = str(value)
+    return changes
+
+
+def _profile_differs(user: Any, spec: Any, fields_data: dict[str, Any]) -> list[str]:
+    changes = _profile_changes(user, spec, fields_data)
+    return [
+        text_in_language(item.get("label")) for item in _savable_fields(spec) if item["binding"] in changes
+    ]
+
+
+def _save_to_profile(request: HttpRequest, changes: dict[str, Any]) -> None:
+    """Save the new facts through the account services (each audited there); a refusal is shown as a
+    warning and never stops the application."""
+    user = request.user
+    saved: list[str] = []
+    try:
+        basic = {Binding.FULL_NAME, Binding.DATE_OF_BIRTH, Binding.GENDER, Binding.ADDRESS} & set(changes)
+        if basic:
+            account_services.update_profile(
+                user=user,
+                full_name=changes.get(Binding.FULL_NAME) or user.full_name,
+                date_of_birth=changes.get(Binding.DATE_OF_BIRTH, user.date_of_birth),
+                gender=changes.get(Binding.GENDER, user.gender),
+                address=changes.get(Binding.ADDRESS, user.address),
+                preferred_language=user.preferred_language,
+            )
+            saved.extend(str(Binding(name).label) for name in sorted(basic))
+        if Binding.CCCD in changes:
+            account_services.set_cccd(user=user, cccd=changes[Binding.CCCD])
+            saved.append(str(Binding.CCCD.label))
+        if Binding.PHONE in changes:
+            account_services.request_contact_change(user=user, phone=changes[Binding.PHONE])
+            messages.info(
+                request,
+                _(
+                    "Chúng tôi đã gửi mã xác minh đến số điện thoại mới; "
+                    "nhập mã ở trang tài khoản để lưu số này."
+                ),
+            )
+    except account_services.AccountError as exc:
+        messages.warning(
+            request, _("Không lưu được vào hồ sơ tài khoản: %(reason)s") % {"reason": exc.message}
+        )
+    if saved:
+        messages.success(request, _("Đã lưu vào hồ sơ tài khoản: %(items)s.") % {"items": ", ".join(saved)})
+
+
 def _form_step(request: HttpRequest, version: ProcedureVersion, dossier: Dossier) -> HttpResponse:
     data = _form_data(dossier)
     engine = _form_engine(request, version, dossier) if version.form_version_id else None
@@ -411,6 +516,10 @@ def _form_step(request: HttpRequest, version: ProcedureVersion, dossier: Dossier
             except DossierError as exc:
                 form.add_service_error(exc)
             else:
+                if engine is not None and request.POST.get(SAVE_PROFILE_FIELD) == "1":
+                    changes = _profile_changes(request.user, engine["spec"], fields_data)
+                    if changes:
+                        _save_to_profile(request, changes)
                 return redirect(_step_url(dossier, "giay-to"))
     context = {**_base_context(version, dossier, "to-khai", request.user), "form": form}
     if engine is not None:
@@ -424,6 +533,10 @@ def _form_step(request: HttpRequest, version: ProcedureVersion, dossier: Dossier
                 wallet=engine["wallet"],
             ),
             reused=sorted({item.label for item in prefilled.values()}),
+            save_profile_field=SAVE_PROFILE_FIELD if _savable_fields(engine["spec"]) else "",
+            save_profile_checked=request.POST.get(SAVE_PROFILE_FIELD) == "1",
+            profile_differs=_profile_differs(request.user, engine["spec"], fields_data),
+            declaration_urls=_declaration_urls(dossier),
         )
     failed = bool(form.errors or problems)
     return render(request, STEP_TEMPLATES["to-khai"], context, status=400 if failed else 200)
@@ -845,6 +958,65 @@ def dossier_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="giay-tiep-nhan-{dossier.code}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+DECLARATION_KINDS = ("docx", "pdf")
+
+
+def _declaration_urls(dossier: Dossier) -> dict[str, str]:
+    return {
+        kind: reverse(
+            "portal:dossier_declaration",
+            kwargs={"code": dossier.procedure.code, "pk": dossier.pk, "kind": kind},
+        )
+        for kind in DECLARATION_KINDS
+    }
+
+
+def _declaration_response(version: Any, *, kind: str, data: dict[str, Any], filename: str) -> HttpResponse:
+    if kind == "pdf":
+        response = HttpResponse(declaration_pdf(version, data=data), content_type="application/pdf")
+    else:
+        response = HttpResponse(declaration_docx(version, data=data), content_type=DOCX_MIME)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{kind}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@never_cache
+@login_required
+@require_GET
+def dossier_declaration(request: HttpRequest, code: str, pk: int, kind: str) -> HttpResponse:
+    """/nop-ho-so/<code>/<pk>/to-khai.<docx|pdf>: the procedure's declaration filled with the
+    applicant's own draft (404 for anyone else, or when the procedure has no form)."""
+    if kind not in DECLARATION_KINDS:
+        raise Http404
+    dossier = _my_draft(request, code, pk)
+    form_version = dossier.procedure_version.form_version
+    if form_version is None:
+        raise Http404
+    fields = _form_data(dossier).get("fields")
+    return _declaration_response(
+        form_version,
+        kind=kind,
+        data=fields if isinstance(fields, dict) else {},
+        filename=f"to-khai-{dossier.procedure.code}-{dossier.pk}",
+    )
+
+
+@require_GET
+def procedure_declaration(request: HttpRequest, code: str, kind: str) -> HttpResponse:
+    """/thu-tuc/<code>/to-khai.<docx|pdf>: the blank declaration of a published procedure's form, to
+    print and fill by hand (no personal data, so open to anyone)."""
+    if kind not in DECLARATION_KINDS:
+        raise Http404
+    procedure = get_object_or_404(Procedure.objects.select_related("current_version"), code=code[:32])
+    version = procedure.current_version
+    if version is None or version.status != VersionStatus.PUBLISHED or version.form_version is None:
+        raise Http404
+    return _declaration_response(
+        version.form_version, kind=kind, data={}, filename=f"to-khai-{procedure.code}"
+    )
 
 
 @never_cache

@@ -28,9 +28,19 @@ urlpatterns = [
     ),
     path("thu-tuc/phuong/", catalog_views.choose_ward, name="choose_ward"),
     path("thu-tuc/<str:code>/", catalog_views.procedure_detail, name="procedure_detail"),
+    path(
+        "thu-tuc/<str:code>/to-khai.<str:kind>",
+        dossier_views.procedure_declaration,
+        name="procedure_declaration",
+    ),
     # Dossiers: apply online, my dossiers, public look-up (dossier_views).
     path("nop-ho-so/<str:code>/", dossier_views.apply, name="dossier_apply"),
     path("nop-ho-so/<str:code>/<int:pk>/nop/", dossier_views.submit, name="dossier_submit"),
+    path(
+        "nop-ho-so/<str:code>/<int:pk>/to-khai.<str:kind>",
+        dossier_views.dossier_declaration,
+        name="dossier_declaration",
+    ),
     path("nop-ho-so/<str:code>/<int:pk>/<slug:step>/", dossier_views.apply_step, name="dossier_apply_step"),
     path("ho-so-cua-toi/", dossier_views.my_dossiers, name="my_dossiers"),
     path("ho-so-cua-toi/kho-giay-to/", wallet.my_wallet, name="my_wallet"),
