@@ -152,6 +152,21 @@ def build_declaration(spec: FormSpec, *, title: str, data: Mapping[str, Any] | N
     )
 
 
+def answer_rows(spec: FormSpec, data: Mapping[str, Any] | None) -> list[tuple[str, str]]:
+    """The answers as (label, text) rows for an officer's screen: fields in order, groups one row
+    each ("; " between members), file slots and headings left out, unanswered fields included."""
+    rows: list[tuple[str, str]] = []
+    for line in build_declaration(spec, title="", data=data).lines:
+        if line.kind == "field":
+            rows.append((line.label, line.value))
+        elif line.kind == "consent":
+            rows.append((line.label, "Có" if line.checked else "Không"))
+        elif line.kind == "group":
+            members = [", ".join(cell for cell in row if cell) for row in line.rows]
+            rows.append((line.label, "; ".join(member for member in members if member)))
+    return rows
+
+
 def _declaration(version: FormVersion, title: str, data: Mapping[str, Any] | None) -> Declaration:
     return build_declaration(version.spec, title=title or version.definition.name, data=data)
 

@@ -41,6 +41,7 @@ from dichvucong.dossiers.constants import (
 )
 from dichvucong.dossiers.errors import DossierError
 from dichvucong.dossiers.models import Dossier, DossierReschedule, SupplementRequest
+from dichvucong.forms.documents import answer_rows
 from dichvucong.forms.rendering import render_error_summary, render_form
 from dichvucong.forms.validation import process_submission
 from dichvucong.procedures.constants import VersionStatus
@@ -165,14 +166,20 @@ def _form_labels() -> dict[str, str]:
     }
 
 
-def _form_data_rows(form_data: Any) -> list[tuple[str, str]]:
-    """The form's answers as (label, value) rows; nested values are flattened to text."""
+def _form_data_rows(form_data: Any, version: Any = None) -> list[tuple[str, str]]:
+    """The form's answers as (label, value) rows: the declaration designed for the procedure (its
+    labels and values as on paper) first, then the plain keys; other nested values as text."""
     if not isinstance(form_data, dict):
         return []
     labels = _form_labels()
     rows = []
+    declared = getattr(version, "form_version", None) if getattr(version, "form_version_id", None) else None
+    if declared is not None and isinstance(form_data.get("fields"), dict):
+        rows.extend(answer_rows(declared.spec, form_data["fields"]))
     for key, value in form_data.items():
         if value in (None, ""):
+            continue
+        if declared is not None and key in ("fields", "form"):
             continue
         if key == "return_method" and str(value).isdigit() and int(value) in ReturnMethod.values:
             rows.append((labels[key], str(ReturnMethod(int(value)).label)))
@@ -215,7 +222,7 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **forms_: Any) -> di
         "dossier": dossier,
         "applicant_id": mask_cccd(dossier.applicant_id_number),
         "applicant_phone": mask_phone(dossier.applicant_phone),
-        "form_rows": _form_data_rows(dossier.form_data),
+        "form_rows": _form_data_rows(dossier.form_data, dossier.procedure_version),
         "documents": [d for d in documents if d.kind != DocumentKind.RESULT],
         "results": results,
         "required": required,

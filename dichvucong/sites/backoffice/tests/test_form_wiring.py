@@ -179,6 +179,9 @@ def test_the_counter_fills_the_procedures_form_and_the_server_validates_it(world
     assert response.status_code == 302, response.content.decode()[:2000]
     dossier = Dossier.objects.get()
     assert dossier.form_data["fields"] == {"ho_ten_tre": "Trần Văn Bé", "ngay_sinh_tre": "2026-11-02"}
+    page = client.get(response["Location"]).content.decode()
+    assert "Trần Văn Bé" in page and "02/11/2026" in page  # labelled answers, the date as on paper
+    assert "ho_ten_tre" not in page
 
 
 def test_a_form_whose_file_slot_names_a_document_the_procedure_lacks_is_refused(world):
