@@ -86,6 +86,62 @@ class DailyRollup(models.Model):
         return f"{self.day} {self.agency_id} {self.procedure_id} {self.channel} {self.due_day}"
 
 
+# The flows a period counts (not the stock movements): what ``MonthlyRollup`` keeps per month.
+MONTHLY_COUNTER_FIELDS: tuple[str, ...] = (
+    "received",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "withdrawn",
+    "refused",
+    "stopped",
+    "returned",
+)
+MONTHLY_KEY_FIELDS: tuple[str, ...] = ("month", "agency_id", "procedure_id", "field_code", "level", "channel")
+
+
+class MonthlyRollup(models.Model):
+    """The period flows of ``DailyRollup`` summed per calendar month, without the due day: a report
+    reads its whole months here and only its partial months day by day (ADR 0004). Kept by the same
+    listener, in the same transaction, and recomputed from the daily rows by ``rebuild_rollups``."""
+
+    month = models.DateField(_("tháng"))  # the first day of the month
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("cơ quan tiếp nhận"), on_delete=models.PROTECT, related_name="+"
+    )
+    procedure = models.ForeignKey(
+        "procedures.Procedure", verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="+"
+    )
+    field_code = models.CharField(_("mã lĩnh vực"), max_length=100, blank=True)
+    level = models.CharField(_("cấp"), max_length=8, choices=ReportLevel.choices)
+    channel = models.PositiveSmallIntegerField(_("kênh nộp"), choices=SubmissionChannel.choices)
+    received = models.IntegerField(_("tiếp nhận"), default=0)
+    resolved_early = models.IntegerField(_("giải quyết trước hạn"), default=0)
+    resolved_on_time = models.IntegerField(_("giải quyết đúng hạn"), default=0)
+    resolved_late = models.IntegerField(_("giải quyết quá hạn"), default=0)
+    withdrawn = models.IntegerField(_("rút hồ sơ"), default=0)
+    refused = models.IntegerField(_("từ chối tiếp nhận"), default=0)
+    stopped = models.IntegerField(_("dừng xử lý"), default=0)
+    returned = models.IntegerField(_("trả kết quả"), default=0)
+
+    class Meta:
+        verbose_name = _("số liệu thống kê theo tháng")
+        verbose_name_plural = _("số liệu thống kê theo tháng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "agency", "procedure", "field_code", "level", "channel"],
+                name="uniq_monthly_rollup_key",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["month"], name="monthly_rollup_month"),
+            models.Index(fields=["agency", "month"], name="monthly_rollup_agency_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.agency_id} {self.procedure_id} {self.channel}"
+
+
 class DueDateChange(models.Model):
     """The due date a received dossier had after ``event``: written at reception and whenever an event
     moves it (supplement restart or pause, reschedule); ``rebuild_rollups`` adds one at the reception of

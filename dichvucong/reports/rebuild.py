@@ -24,7 +24,15 @@ from dichvucong.dossiers.constants import EventAction
 from dichvucong.dossiers.models import Dossier, DossierEvent
 from dichvucong.procedures.models import Field, ProcedureVersion
 from dichvucong.reports.constants import NO_DUE, PENDING_STATUSES, RESOLVED_STATUS, SUPPLEMENT_STATUS
-from dichvucong.reports.models import COUNTER_FIELDS, DailyRollup, DueDateChange, StockMonth, StockOpening
+from dichvucong.reports.models import (
+    COUNTER_FIELDS,
+    MONTHLY_COUNTER_FIELDS,
+    DailyRollup,
+    DueDateChange,
+    MonthlyRollup,
+    StockMonth,
+    StockOpening,
+)
 from dichvucong.reports.rollups import _ENTRY_COUNTERS, local_day
 from dichvucong.reports.stock import advance_openings
 
@@ -140,7 +148,32 @@ SELECT day, agency_id, procedure_id, field_code, level, channel, due_day, {sums}
 FROM flows
 GROUP BY day, agency_id, procedure_id, field_code, level, channel, due_day
 HAVING {any_counter} > 0
+ORDER BY day
 """  # noqa: S608 - table names from the models, values from constants
+
+
+def month_of(column: str) -> str:
+    """SQL for the first day of the month of a date column."""
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('month', {column}) AS date)"
+    return f"date({column}, 'start of month')"
+
+
+def monthly_sql() -> str:
+    """Sum the daily rows' period flows per month into ``MonthlyRollup`` (which must be empty)."""
+    columns = ", ".join(MONTHLY_COUNTER_FIELDS)
+    sums = ", ".join(f"SUM({c})" for c in MONTHLY_COUNTER_FIELDS)
+    any_counter = " + ".join(f"SUM({c})" for c in MONTHLY_COUNTER_FIELDS)
+    month = month_of("day")
+    table = MonthlyRollup._meta.db_table
+    return f"""
+INSERT INTO {table} (month, agency_id, procedure_id, field_code, level, channel, {columns})
+SELECT {month}, agency_id, procedure_id, field_code, level, channel, {sums}
+FROM {DailyRollup._meta.db_table}
+GROUP BY {month}, agency_id, procedure_id, field_code, level, channel
+HAVING {any_counter} > 0
+ORDER BY 1
+"""  # noqa: S608 - table names from the models
 
 
 def baseline_due_dates_sql() -> str:
@@ -158,14 +191,16 @@ GROUP BY e.dossier_id
 
 
 def rebuild_rollups() -> int:
-    """Delete and recompute all rollups (and the monthly openings up to this month) in one
-    transaction; the number of rollup rows written."""
+    """Delete and recompute all rollups (daily, monthly, and the monthly openings up to this month) in
+    one transaction; the number of daily rollup rows written."""
     with transaction.atomic():
         StockOpening.objects.all().delete()
         StockMonth.objects.all().delete()
+        MonthlyRollup.objects.all().delete()
         DailyRollup.objects.all().delete()
         with connection.cursor() as cursor:
             cursor.execute(baseline_due_dates_sql())
             cursor.execute(rebuild_sql())
+            cursor.execute(monthly_sql())
         advance_openings(until=local_day(clock.now()))
         return DailyRollup.objects.count()

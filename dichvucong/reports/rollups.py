@@ -51,7 +51,15 @@ from dichvucong.reports.constants import (
     SUPPLEMENT_STATUS,
     ReportLevel,
 )
-from dichvucong.reports.models import COUNTER_FIELDS, KEY_FIELDS, DailyRollup, DueDateChange
+from dichvucong.reports.models import (
+    COUNTER_FIELDS,
+    KEY_FIELDS,
+    MONTHLY_COUNTER_FIELDS,
+    MONTHLY_KEY_FIELDS,
+    DailyRollup,
+    DueDateChange,
+    MonthlyRollup,
+)
 from dichvucong.reports.stock import add_to_openings
 
 if TYPE_CHECKING:
@@ -173,14 +181,19 @@ def record_event(event: DossierEvent) -> None:
         return
     dims = _dimensions(dossier.pk)
     day = local_day(event.at)
+    monthly: dict[str, int] = {}
     for key_due_day, counters in increments:
         add_to_rollup(day=day, due_day=key_due_day, counters=counters, **dims)
+        for name in MONTHLY_COUNTER_FIELDS:
+            monthly[name] = monthly.get(name, 0) + counters.get(name, 0)
         add_to_openings(
             day=day,
             key={**dims, "due_day": key_due_day},
             pending=sum(sign * counters.get(name, 0) for name, sign in PENDING_SIGNS.items()),
             supplement=counters.get("supplement_in", 0) - counters.get("supplement_out", 0),
         )
+    if any(monthly.values()):
+        add_to_monthly(month=day.replace(day=1), counters=monthly, **dims)
 
 
 def _dimensions(dossier_id: int) -> dict[str, Any]:
@@ -198,12 +211,16 @@ def _dimensions(dossier_id: int) -> dict[str, Any]:
     }
 
 
-def _upsert_sql() -> str:
+def _upsert_sql(
+    model: type[DailyRollup] | type[MonthlyRollup] = DailyRollup,
+    keys: tuple[str, ...] = KEY_FIELDS,
+    counters: tuple[str, ...] = COUNTER_FIELDS,
+) -> str:
     quote = connection.ops.quote_name
-    table = quote(DailyRollup._meta.db_table)
-    key_columns = [DailyRollup._meta.get_field(name.removesuffix("_id")).column for name in KEY_FIELDS]
-    columns = key_columns + list(COUNTER_FIELDS)
-    updates = ", ".join(f"{quote(c)} = {table}.{quote(c)} + EXCLUDED.{quote(c)}" for c in COUNTER_FIELDS)
+    table = quote(model._meta.db_table)
+    key_columns = [model._meta.get_field(name.removesuffix("_id")).column for name in keys]
+    columns = key_columns + list(counters)
+    updates = ", ".join(f"{quote(c)} = {table}.{quote(c)} + EXCLUDED.{quote(c)}" for c in counters)
     return (
         f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - model names
         f"VALUES ({', '.join(['%s'] * len(columns))}) "
@@ -229,3 +246,21 @@ def add_to_rollup(
     params += [counters.get(name, 0) for name in COUNTER_FIELDS]
     with connection.cursor() as cursor:
         cursor.execute(_upsert_sql(), params)
+
+
+def add_to_monthly(
+    *,
+    month: date,
+    agency_id: int,
+    procedure_id: int,
+    field_code: str,
+    level: str,
+    channel: int,
+    counters: dict[str, int],
+) -> None:
+    """Add the period flows among ``counters`` to the month's row of this key (same upsert)."""
+    params: list[object] = [connection.ops.adapt_datefield_value(month), agency_id, procedure_id]
+    params += [field_code, level, channel]
+    params += [counters.get(name, 0) for name in MONTHLY_COUNTER_FIELDS]
+    with connection.cursor() as cursor:
+        cursor.execute(_upsert_sql(MonthlyRollup, MONTHLY_KEY_FIELDS, MONTHLY_COUNTER_FIELDS), params)

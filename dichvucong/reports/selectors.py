@@ -1,15 +1,16 @@
 """Reads of the statistics: Biểu số 06/VPCP/KSTT for a period, scope and grouping.
 
-Every figure is a sum over ``DailyRollup`` rows (definitions in ``rollups.py``), computed in one
-aggregate query over the rows up to the period's end; the scope is applied as SQL filters
-(agency subtree by materialised path, field, and the officer's data scope).
+Every figure is a sum over rollup rows (definitions in ``rollups.py``): ``MonthlyRollup`` for a
+period's whole months, ``DailyRollup`` for its partial months, ``StockOpening`` for the stocks (see
+``_plan``); the scope is applied as SQL filters (agency subtree by materialised path, field, and the
+officer's data scope).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
+from datetime import date, timedelta
+from typing import Any, cast
 
 from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -21,8 +22,8 @@ from dichvucong.dossiers.constants import SubmissionChannel
 from dichvucong.procedures.models import Field, Procedure
 from dichvucong.reports.constants import MAX_PERIOD_YEARS, GroupBy, ReportLevel
 from dichvucong.reports.errors import ReportError, ReportErrorCode
-from dichvucong.reports.models import DailyRollup, StockOpening
-from dichvucong.reports.stock import base_month
+from dichvucong.reports.models import DailyRollup, MonthlyRollup, StockMonth, StockOpening
+from dichvucong.reports.stock import month_start, next_month
 
 # The columns of Biểu 06 (plus the other counts the public asks for), in the order of the form.
 FORM06_COLUMNS: tuple[str, ...] = (
@@ -131,43 +132,141 @@ def _scoped(qs: QuerySet[Any], scope: ReportScope) -> QuerySet[Any]:
     return qs
 
 
-def _flow_aggregates(period_from: date, period_to: date) -> dict[str, Any]:
-    inside = Q(day__gte=period_from)
-    before = Q(day__lt=period_from)
-    net = (
-        F("received")
-        + F("shifted_in")
-        - F("shifted_out")
-        - F("resolved_early")
-        - F("resolved_on_time")
-        - F("resolved_late")
+@dataclass(frozen=True)
+class _Plan:
+    """Which rows a period reads (ADR 0004). Days are half-open ranges ``[a, b)``; ``a`` is ``None``
+    for "from the first day". Flows inside the period come from ``MonthlyRollup`` for its whole months
+    and from ``DailyRollup`` for the partial months at its ends; each stock (before the first day, at
+    the end of the last) from the nearest computed month's openings, corrected by the daily flows
+    between that month's first day and the moment wanted (added, or subtracted when the opening lies
+    after it)."""
+
+    whole_months: tuple[date, date] | None
+    flow_days: tuple[tuple[date | None, date], ...]
+    start_month: date | None
+    start_days: tuple[date | None, date] | None
+    start_sign: int
+    end_month: date | None
+    end_days: tuple[date | None, date] | None
+
+    @property
+    def day_ranges(self) -> list[tuple[date | None, date]]:
+        ranges = [*self.flow_days, self.start_days, self.end_days]
+        return [r for r in ranges if r is not None]
+
+    @property
+    def opening_months(self) -> list[date]:
+        return sorted({m for m in (self.start_month, self.end_month) if m is not None})
+
+
+def _plan(period_from: date, period_to: date) -> _Plan:
+    after = period_to + timedelta(days=1)
+    computed = set(StockMonth.objects.filter(month__lte=next_month(after)).values_list("month", flat=True))
+
+    def latest(day: date) -> date | None:
+        return max((m for m in computed if m <= day), default=None)
+
+    def days(first: date | None, until: date) -> tuple[date | None, date] | None:
+        return None if first is not None and first >= until else (first, until)
+
+    first_whole = period_from if period_from.day == 1 else next_month(period_from)
+    end_whole = month_start(after)
+    if first_whole < end_whole:
+        whole: tuple[date, date] | None = (first_whole, end_whole)
+        flow_days = tuple(r for r in (days(period_from, first_whole), days(end_whole, after)) if r)
+    else:
+        whole, flow_days = None, (cast(tuple[date | None, date], (period_from, after)),)
+    following = next_month(period_from)
+    if period_from.day == 1 and period_from in computed:
+        start_month, start_days, start_sign = period_from, None, 1
+    elif following in computed and following <= after:
+        start_month, start_days, start_sign = following, days(period_from, following), -1
+    else:
+        start_month = latest(period_from)
+        start_days, start_sign = days(start_month, period_from), 1
+    end_month = latest(after)
+    return _Plan(
+        whole_months=whole,
+        flow_days=flow_days,
+        start_month=start_month,
+        start_days=start_days,
+        start_sign=start_sign,
+        end_month=end_month,
+        end_days=days(end_month, after),
     )
-    aggregates = {
-        "received_online": _sum("received", inside & Q(channel=SubmissionChannel.ONLINE)),
-        "received_direct": _sum("received", inside & ~Q(channel=SubmissionChannel.ONLINE)),
-        "carried_over": _sum(net, before),
+
+
+def _in_days(*ranges: tuple[date | None, date] | None) -> Q:
+    """Rows whose day falls in any of the half-open ranges (an empty ``Q`` matches nothing here)."""
+    condition = Q(pk__in=[])
+    for found in ranges:
+        if found is not None:
+            first, until = found
+            condition |= Q(day__lt=until) if first is None else Q(day__gte=first, day__lt=until)
+    return condition
+
+
+_PENDING_IN = ("received", "shifted_in")
+_PENDING_OUT = ("shifted_out", "resolved_early", "resolved_on_time", "resolved_late")
+
+
+def _net(sign: int = 1) -> Any:
+    """The net change of the pending stock on a row (negated when ``sign`` is -1)."""
+    plus, minus = (_PENDING_IN, _PENDING_OUT) if sign > 0 else (_PENDING_OUT, _PENDING_IN)
+    expression: Any = F(plus[0])
+    for name in plus[1:]:
+        expression = expression + F(name)
+    for name in minus:
+        expression = expression - F(name)
+    return expression
+
+
+def _period_flows(inside: Q) -> dict[str, Any]:
+    """The flows counted inside the period, on rows (daily or monthly) matching ``inside``."""
+    online = Q(channel=SubmissionChannel.ONLINE)
+    return {
+        "received_online": _sum("received", inside & online),
+        "received_direct": _sum("received", inside & ~online),
         "resolved_early": _sum("resolved_early", inside),
         "resolved_on_time": _sum("resolved_on_time", inside),
         "resolved_late": _sum("resolved_late", inside),
-        "pending_total": _sum(net),
-        "pending_overdue": _sum(net, Q(due_day__lte=period_to)),
         "withdrawn": _sum("withdrawn", inside),
         "refused": _sum("refused", inside),
-        "supplement_waiting": _sum(F("supplement_in") - F("supplement_out")),
         "returned": _sum("returned", inside),
     }
+
+
+def _daily_aggregates(plan: _Plan, period_to: date) -> dict[str, Any]:
+    aggregates = _period_flows(_in_days(*plan.flow_days)) if plan.flow_days else {}
+    if plan.start_days is not None:
+        aggregates["carried_over"] = _sum(_net(plan.start_sign), _in_days(plan.start_days))
+    if plan.end_days is not None:
+        at_end = _in_days(plan.end_days)
+        aggregates["pending_total"] = _sum(_net(), at_end)
+        aggregates["pending_overdue"] = _sum(_net(), at_end & Q(due_day__lte=period_to))
+        aggregates["supplement_waiting"] = _sum(F("supplement_in") - F("supplement_out"), at_end)
     # Aliases must not shadow the model's counter fields.
     return {f"sum_{name}": expression for name, expression in aggregates.items()}
 
 
-def _opening_aggregates(period_to: date) -> dict[str, Any]:
-    """The openings add to every stock figure (the carried-over stock starts from them too)."""
-    return {
-        "sum_carried_over": _sum("pending"),
-        "sum_pending_total": _sum("pending"),
-        "sum_pending_overdue": _sum("pending", Q(due_day__lte=period_to)),
-        "sum_supplement_waiting": _sum("supplement"),
-    }
+def _monthly_aggregates(plan: _Plan) -> dict[str, Any]:
+    assert plan.whole_months is not None
+    first, until = plan.whole_months
+    aggregates = _period_flows(Q(month__gte=first, month__lt=until))
+    return {f"sum_{name}": expression for name, expression in aggregates.items()}
+
+
+def _opening_aggregates(plan: _Plan, period_to: date) -> dict[str, Any]:
+    """Openings of the start month give the carried-over stock; of the end month, the final stocks."""
+    aggregates: dict[str, Any] = {}
+    if plan.start_month is not None:
+        aggregates["carried_over"] = _sum("pending", Q(month=plan.start_month))
+    if plan.end_month is not None:
+        at_end = Q(month=plan.end_month)
+        aggregates["pending_total"] = _sum("pending", at_end)
+        aggregates["pending_overdue"] = _sum("pending", at_end & Q(due_day__lte=period_to))
+        aggregates["supplement_waiting"] = _sum("supplement", at_end)
+    return {f"sum_{name}": expression for name, expression in aggregates.items()}
 
 
 def _sum(expression: Any, condition: Q | None = None) -> Any:
@@ -214,33 +313,37 @@ def get_form06(
     """Biểu 06 for [``period_from``, ``period_to``] (days, inclusive) within ``scope``, one row per
     value of ``group_by`` (field, agency, procedure, level, channel; ``None``: the total only).
 
-    Two aggregate queries: the daily flows from the latest monthly opening before the period to its
-    end, and that month's openings (``stock.py``); without openings, the flows from the first day."""
+    At most three aggregate queries, each over a bounded number of rows whatever the history's length
+    (``_plan``): the monthly flows of the period's whole months, the daily rows of its partial months
+    (and of the days between a stock and its nearest computed opening), and two months' openings."""
     scope = scope or ReportScope()
     check_period(period_from, period_to)
     if group_by is not None and group_by not in _GROUP_COLUMN:
         raise ReportError(_("Cách nhóm số liệu không hợp lệ."), code=ReportErrorCode.INVALID_GROUP)
-    base = base_month(period_from)
-    flows = _scoped(DailyRollup.objects.filter(day__lte=period_to), scope)
-    openings = _scoped(StockOpening.objects.filter(month=base), scope) if base is not None else None
-    if base is not None:
-        flows = flows.filter(day__gte=base)
-    flow_sums = _flow_aggregates(period_from, period_to)
-    opening_sums = _opening_aggregates(period_to)
+    plan = _plan(period_from, period_to)
+    sources: list[tuple[QuerySet[Any], dict[str, Any]]] = []
+    if plan.day_ranges:
+        daily = DailyRollup.objects.filter(_in_days(*plan.day_ranges))
+        sources.append((_scoped(daily, scope), _daily_aggregates(plan, period_to)))
+    if plan.whole_months is not None:
+        first, until = plan.whole_months
+        monthly = MonthlyRollup.objects.filter(month__gte=first, month__lt=until)
+        sources.append((_scoped(monthly, scope), _monthly_aggregates(plan)))
+    if plan.opening_months:
+        openings = StockOpening.objects.filter(month__in=plan.opening_months)
+        sources.append((_scoped(openings, scope), _opening_aggregates(plan, period_to)))
     totals: dict[str, Any] = {}
-    _add(totals, flows.aggregate(**flow_sums))
-    if openings is not None:
-        _add(totals, openings.aggregate(**opening_sums))
-    total = Form06Row(key=None, code="", label=_("Tổng cộng"), figures=_figures(totals))
     rows: list[Form06Row] = []
-    if group_by is not None:
+    if group_by is None:
+        for queryset, sums in sources:
+            _add(totals, queryset.aggregate(**sums))
+    else:
         column = _GROUP_COLUMN[group_by]
         grouped: dict[Any, dict[str, Any]] = {}
-        for row in flows.values(column).annotate(**flow_sums).order_by(column):
-            _add(grouped.setdefault(row[column], {}), row)
-        if openings is not None:
-            for row in openings.values(column).annotate(**opening_sums).order_by(column):
+        for queryset, sums in sources:
+            for row in queryset.values(column).annotate(**sums).order_by(column):
                 _add(grouped.setdefault(row[column], {}), row)
+                _add(totals, row)  # every row belongs to exactly one group
         labels = _labels(group_by, list(grouped))
         for key, raw in grouped.items():
             figures = _figures(raw)
@@ -248,6 +351,7 @@ def get_form06(
                 code, label = labels.get(key, (str(key), str(key)))
                 rows.append(Form06Row(key=key, code=code, label=label, figures=figures))
         rows.sort(key=lambda r: r.label)
+    total = Form06Row(key=None, code="", label=_("Tổng cộng"), figures=_figures(totals))
     return Form06(
         period_from=period_from, period_to=period_to, scope=scope, group_by=group_by, rows=rows, total=total
     )

@@ -18,11 +18,19 @@ from dichvucong.dossiers.constants import DossierStatus, SubmissionChannel
 from dichvucong.dossiers.errors import DossierError
 from dichvucong.dossiers.models import Dossier
 from dichvucong.dossiers.tests.factories import VN
-from dichvucong.reports.models import COUNTER_FIELDS, KEY_FIELDS, DailyRollup, StockOpening
+from dichvucong.reports.models import (
+    COUNTER_FIELDS,
+    KEY_FIELDS,
+    MONTHLY_COUNTER_FIELDS,
+    MONTHLY_KEY_FIELDS,
+    DailyRollup,
+    MonthlyRollup,
+    StockOpening,
+)
 from dichvucong.reports.rebuild import rebuild_rollups
 from dichvucong.reports.rollups import local_day
-from dichvucong.reports.selectors import FORM06_COLUMNS, get_form06
-from dichvucong.reports.stock import advance_openings, base_month
+from dichvucong.reports.selectors import FORM06_COLUMNS, _plan, get_form06
+from dichvucong.reports.stock import advance_openings
 from dichvucong.reports.tests import factories as f
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -48,6 +56,18 @@ steps = st.lists(
     max_size=30,
 )
 periods = st.lists(st.tuples(st.integers(-2, 50), st.integers(0, 30)), min_size=2, max_size=4)
+# Periods made of whole months, and legal periods (15th to 14th), so monthly rows and openings on
+# both sides of a period are read (the history starts on Monday 2 March 2026 and lasts ≤ 13 weeks).
+CALENDAR_PERIODS = (
+    (date(2026, 3, 1), date(2026, 3, 31)),
+    (date(2026, 4, 1), date(2026, 4, 30)),
+    (date(2026, 3, 1), date(2026, 5, 31)),
+    (date(2026, 2, 15), date(2026, 3, 14)),
+    (date(2026, 3, 15), date(2026, 4, 14)),
+    (date(2026, 4, 15), date(2026, 5, 14)),
+    (date(2026, 3, 2), date(2026, 4, 30)),
+    (date(2026, 3, 31), date(2026, 5, 1)),
+)
 
 
 @dataclass(frozen=True)
@@ -185,6 +205,12 @@ def _rows() -> list[tuple[Any, ...]]:
     return sorted(DailyRollup.objects.values_list(*KEY_FIELDS, *COUNTER_FIELDS))
 
 
+def _monthly() -> list[tuple[Any, ...]]:
+    """Non-zero monthly rows (the listener keeps a row whose counters happen to be all zero)."""
+    rows = MonthlyRollup.objects.values_list(*MONTHLY_KEY_FIELDS, *MONTHLY_COUNTER_FIELDS)
+    return sorted(row for row in rows if any(row[len(MONTHLY_KEY_FIELDS) :]))
+
+
 def _openings() -> list[tuple[Any, ...]]:
     """Non-zero opening rows (a back-dated flow may leave a zero row behind)."""
     rows = StockOpening.objects.exclude(pending=0, supplement=0)
@@ -214,29 +240,50 @@ def test_every_column_equals_a_direct_count_and_rebuild_agrees(
         first = f.MONDAY_8AM.date()
         last = max((local_day(s.at) for t in timelines.values() for s in t), default=first)
         days = [first + timedelta(days=n) for n in range(-1, (last - first).days + 6)]
-        for start, end in [(day, day) for day in days] + [
-            (first + timedelta(days=offset), first + timedelta(days=offset + length))
-            for offset, length in windows
-        ]:
-            report = get_form06(period_from=start, period_to=end, group_by="channel")
-            if base_month(start) is not None:
-                event("read from monthly openings")
-            assert report.total is not None
-            assert report.total.figures == _direct_count(timelines, channels, start, end), (start, end)
-            for column, value in report.total.figures.items():
-                if value:
-                    event(f"{column} > 0")  # shown by --hypothesis-show-statistics
-            for column in FORM06_COLUMNS:
-                assert sum(row.figures[column] for row in report.rows) == report.total.figures[column]
+        periods = (
+            [(day, day) for day in days]
+            + list(CALENDAR_PERIODS)
+            + [
+                (first + timedelta(days=offset), first + timedelta(days=offset + length))
+                for offset, length in windows
+            ]
+        )
+        _check_periods(periods, timelines, channels)
         if DailyRollup.objects.filter(shifted_in__gt=0).exists():
             event("a due date moved or a dossier re-entered the pending stock")
-        incremental, openings = _rows(), _openings()
+        incremental, openings, monthly = _rows(), _openings(), _monthly()
         rebuild_rollups()
         assert _rows() == incremental
+        assert _monthly() == monthly
         assert [
             row for row in _openings() if row[0] <= max((r[0] for r in openings), default=first)
         ] == openings
+        # The rebuild computed every month's openings up to today: read the same periods from them.
+        _check_periods(periods, timelines, channels)
         transaction.set_rollback(True)
+
+
+def _check_periods(
+    periods: list[tuple[date, date]], timelines: dict[int, list[Snapshot]], channels: dict[int, int]
+) -> None:
+    for start, end in periods:
+        report = get_form06(period_from=start, period_to=end, group_by="channel")
+        plan = _plan(start, end)
+        if plan.whole_months is not None:
+            event("whole months read from monthly rows")
+        if plan.start_sign < 0:
+            event("carried over = next month's openings minus the days before it")
+        if plan.start_month is not None and plan.start_days is None:
+            event("carried over read from openings alone")
+        if plan.end_month is not None and plan.end_days is None:
+            event("final stock read from openings alone")
+        assert report.total is not None
+        assert report.total.figures == _direct_count(timelines, channels, start, end), (start, end)
+        for column, value in report.total.figures.items():
+            if value:
+                event(f"{column} > 0")  # shown by --hypothesis-show-statistics
+        for column in FORM06_COLUMNS:
+            assert sum(row.figures[column] for row in report.rows) == report.total.figures[column]
 
 
 @pytest.fixture

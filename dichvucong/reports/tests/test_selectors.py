@@ -222,3 +222,32 @@ def test_a_grouped_report_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(6):
         report = get_form06(period_from=date(2026, 4, 1), period_to=date(2026, 4, 30), group_by="procedure")
     assert [row.figures["carried_over"] for row in report.rows] == [1, 1]
+
+
+def test_a_past_quarter_is_read_from_monthly_rows_and_openings_without_any_daily_row(
+    world: f.StatsWorld,
+) -> None:
+    """Given a history over March–May with the monthly openings computed, when Biểu 06 is read for the
+    quarter April–June (whole months), then no daily rollup row is read — the cost does not grow with
+    the days in the period — and the figures still match the history: a March dossier carried over,
+    an April dossier received and resolved late in May."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dichvucong.reports.stock import advance_openings
+
+    with f.at(moment(MON)):
+        f.record_counter(world, agency=world.ward, procedure=world.procedure)
+    with f.at(moment(date(2026, 4, 6))):
+        april = f.record_counter(world, agency=world.other_ward, procedure=world.other_procedure)
+    with f.at(moment(date(2026, 5, 4))):
+        f.resolve(world, april)
+    advance_openings(until=date(2026, 7, 1))
+    with CaptureQueriesContext(connection) as queries:
+        report = get_form06(period_from=date(2026, 4, 1), period_to=date(2026, 6, 30))
+    daily_table = DailyRollup._meta.db_table
+    assert not [q["sql"] for q in queries.captured_queries if daily_table in q["sql"]]
+    assert report.total is not None
+    got = report.total.figures
+    wanted = {"carried_over": 1, "received_total": 1, "resolved_late": 1, "pending_total": 1}
+    assert {name: got[name] for name in wanted} == wanted
