@@ -66,6 +66,7 @@ __all__ = [
     "act_on_task",
     "after_result_attached",
     "after_supplement",
+    "after_supplement_requested",
     "assign",
     "cancel_for_dossier",
     "changed_documents",
@@ -397,10 +398,23 @@ def cancel_for_dossier(*, dossier: Dossier, actor: Any) -> bool:
     return True
 
 
+def after_supplement_requested(dossier: Dossier, *, now: datetime) -> None:
+    """The process waits for the applicant: its open tasks are suspended, so they leave worklists
+    and the SLA sweeps (no reminder or escalation for time the office is not handling the dossier)."""
+    if is_running(dossier):
+        workflow_services.suspend_tasks(subject_type=SUBJECT_TYPE, subject_id=str(dossier.pk), now=now)
+
+
 def after_supplement(dossier: Dossier, *, restart: bool, now: datetime) -> None:
     """The applicant supplemented: the process goes on at its open task, whose clock restarts from
-    zero under the restart policy (the law's default)."""
-    if restart and is_running(dossier):
+    zero under the restart policy (the law's default) or moves later by the working time it waited
+    under the pause policy. Tasks opened before suspension existed restart under the restart policy."""
+    if not is_running(dossier):
+        return
+    resumed = workflow_services.resume_tasks(
+        subject_type=SUBJECT_TYPE, subject_id=str(dossier.pk), restart=restart, now=now
+    )
+    if not resumed and restart:
         workflow_services.restart_task_clock(subject_type=SUBJECT_TYPE, subject_id=str(dossier.pk), now=now)
 
 
@@ -550,7 +564,12 @@ def act_on_task(
             return _transfer(dossier, task, officer, note, target_agency, transfer_days)
         if action == TaskAction.REQUEST_SUPPLEMENT:
             services.request_supplement(
-                dossier=dossier, officer=officer, items=items or [], note=note, deadline_days=deadline_days
+                dossier=dossier,
+                officer=officer,
+                items=items or [],
+                note=note,
+                deadline_days=deadline_days,
+                via_workflow=True,
             )
         if action == TaskAction.RETURN_RESULT:
             if dossier.status != DossierStatus.RESOLVED:
@@ -565,7 +584,11 @@ def act_on_task(
                 note=note,
                 via_workflow=True,
             )
-        return _step(dossier, task, officer, action, note, assignee)
+        result = _step(dossier, task, officer, action, note, assignee)
+        if action == TaskAction.REQUEST_SUPPLEMENT:
+            # Only now: the step just completed had to be acted on; what it opened waits.
+            after_supplement_requested(dossier, now=clock.now())
+        return result
 
 
 def _step(

@@ -1026,9 +1026,12 @@ def request_supplement(
     items: Sequence[Mapping[str, str]],
     note: str = "",
     deadline_days: int = DEFAULT_SUPPLEMENT_DAYS,
+    via_workflow: bool = False,
 ) -> SupplementRequest:
     """Ask the applicant for the listed documents, once and fully (Mẫu 02), within ``deadline_days``
-    working days → SUPPLEMENT_REQUESTED."""
+    working days → SUPPLEMENT_REQUESTED. The dossier's open process tasks are suspended until the
+    applicant supplements (``via_workflow``: the caller completes the current task first and
+    suspends what it opens)."""
     cleaned = _clean_items(items)
     if not isinstance(deadline_days, int) or not 1 <= deadline_days <= 60:
         raise DossierError(
@@ -1090,6 +1093,8 @@ def request_supplement(
             deadline=formats.date_format(deadline_day, "d/m/Y"),
             note=request.note,
         )
+        if not via_workflow:
+            _processing().after_supplement_requested(dossier, now=now)
     return request
 
 

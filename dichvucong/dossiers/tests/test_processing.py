@@ -214,6 +214,46 @@ def test_request_supplement_waits_for_the_applicant_then_resumes_at_thu_ly(offic
     assert task.started_at == later
 
 
+def test_while_the_applicant_supplements_the_step_leaves_the_worklist_and_is_never_escalated(
+    office,
+) -> None:
+    """Given "Thụ lý" asking for a supplement, when the applicant takes a week, then the reopened step
+    is suspended: not in the specialist's worklist, and the SLA sweep a week later neither marks it
+    overdue nor escalates it; after the supplement it is back in the worklist with its clock restarted."""
+    from dichvucong.workflows.constants import SlaState
+    from dichvucong.workflows.selectors import list_worklist
+    from dichvucong.workflows.services import refresh_task_sla
+
+    dossier = to_thu_ly(office)
+    act(dossier, office.specialist, "request_supplement", items=[{"title": "Giấy chứng sinh", "reason": ""}])
+    waiting = OpenTask.objects.get(subject_id=str(dossier.pk))
+    assert waiting.suspended_at == WEDNESDAY_9AM
+    assert not list_worklist(user=office.specialist).filter(pk=waiting.pk).exists()
+    week_later = WEDNESDAY_9AM + timedelta(days=7)
+    refresh_task_sla(now=week_later)
+    waiting.refresh_from_db()
+    assert waiting.sla_state != SlaState.OVERDUE and waiting.escalated_at is None
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(clock, "now", lambda: week_later)
+        services.supplement(dossier=dossier, actor=office.world.citizen, uploads=[pdf("bo-sung.pdf")])
+    task = the_task(dossier)
+    assert task.suspended_at is None and task.started_at == week_later
+    assert task.due_at is not None and task.due_at > week_later
+    assert list_worklist(user=office.specialist).filter(pk=task.pk).exists()
+
+
+def test_a_supplement_asked_from_the_dossier_page_also_suspends_the_running_process(office) -> None:
+    """The counter asks for a supplement outside the process (dossier page) while "Tiếp nhận" is open:
+    the open step is suspended too, and resumed when the applicant supplements."""
+    dossier = make_received(office.world)
+    services.request_supplement(
+        dossier=dossier, officer=office.counter, items=[{"title": "Bản sao CCCD", "reason": ""}]
+    )
+    assert OpenTask.objects.get(subject_id=str(dossier.pk)).suspended_at is not None
+    services.supplement(dossier=dossier, actor=office.world.citizen, uploads=[pdf("cccd.pdf")])
+    assert OpenTask.objects.get(subject_id=str(dossier.pk)).suspended_at is None
+
+
 def test_withdrawal_cancels_the_process(office) -> None:
     """The applicant withdraws a dossier being processed: status 7, the process cancelled, no open task."""
     dossier = make_received(office.world)
