@@ -325,6 +325,8 @@ AFTERNOON_CUTOFF = env_parsed("AFTERNOON_CUTOFF", _time.fromisoformat, _time(15,
 # --- Satisfaction evaluation (dichvucong.evaluations, SPEC-VN §3) -----------------------------------
 # Minutes during which the applicant may change a rating; after that it is frozen.
 EVALUATION_EDIT_MINUTES = env_int("EVALUATION_EDIT_MINUTES", 30, minimum=0, maximum=1440)
+# Working days a unit has to close a follow-up opened from a rating (evaluation index 8).
+EVALUATION_FOLLOW_UP_WORKING_DAYS = env_int("EVALUATION_FOLLOW_UP_WORKING_DAYS", 10, minimum=1, maximum=60)
 # Days a signed evaluation link (receipt/result QR, SMS) stays valid.
 EVALUATION_LINK_DAYS = env_int("EVALUATION_LINK_DAYS", 60, minimum=1, maximum=3650)
 # Ratings one kiosk, or one IP address on the phone link, may send per hour before being refused.

@@ -291,3 +291,51 @@ class VerifiedScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} {self.agency_id} {self.total}"
+
+
+class PublicityCheck(models.Model):
+    """Kiểm tra niêm yết: whether the supervising officer found an agency's procedures posted at its
+    office for a period. Index 6 needs "posted and electronic"; the electronic half is computed from
+    the catalog, the posted half is a fact only an inspection can establish, so it is recorded here."""
+
+    period = models.CharField(_("kỳ"), max_length=16)
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="+"
+    )
+    posted = models.BooleanField(_("đã niêm yết đầy đủ tại trụ sở"))
+    note = models.TextField(_("ghi chú kiểm tra"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("ghi nhận lúc"))
+
+    class Meta:
+        verbose_name = _("kết quả kiểm tra niêm yết")
+        verbose_name_plural = _("kết quả kiểm tra niêm yết")
+        constraints = [models.UniqueConstraint(fields=["period", "agency"], name="uniq_publicity_check")]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.agency_id} {self.posted}"
+
+
+class QuestionWording(models.Model):
+    """Cách diễn đạt riêng: an agency's own wording (and English text) of one question of the
+    questionnaire in force, shown to its applicants and those of its subtree (the nearest agency up
+    the tree wins). Keyed by the stable ``index_key``: agencies reword or translate, they never add or
+    remove indices, so their answers stay comparable with everyone else's."""
+
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("cơ quan"), on_delete=models.CASCADE, related_name="+"
+    )
+    index_key = models.SlugField(_("mã chỉ số"), max_length=32)
+    text = models.CharField(_("nội dung"), max_length=500)
+    text_en = models.CharField(_("nội dung tiếng Anh"), max_length=500, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("sửa lúc"))
+
+    class Meta:
+        verbose_name = _("cách diễn đạt riêng của cơ quan")
+        verbose_name_plural = _("cách diễn đạt riêng của cơ quan")
+        ordering = ["agency", "index_key"]
+        constraints = [models.UniqueConstraint(fields=["agency", "index_key"], name="uniq_question_wording")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.index_key}"

@@ -3,9 +3,10 @@ whom they were done (from the event log), and the figures per agency and officer
 
 Scores: indices 1–4 come from each dossier finished in the period (dates against the legal limit,
 hand-overs, supplement rounds, channels); index 7, convenience and overall from the ratings; indices
-5, 6, 8 and 9 are agency-level and stay empty until their data (catalog publicity, petitions, online
-service levels) is connected. The 18-point score scales the average of the indices that have data to
-18 points, so an agency is not graded down for data the system does not hold yet.
+5, 6, 8 and 9 are agency-level (one-stop reception and return, catalog publicity, follow-ups handled
+on time, online services: see ``agency_indices`` for each source and formula). An index without data
+stays ``None``; the 18-point score scales the average of the indices that have data to 18 points, so
+an agency is not graded down for data it could not produce.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dichvucong.accounts.models import Membership, User
 from dichvucong.agencies.models import Agency
 from dichvucong.dossiers.constants import EventAction, ReturnMethod, SubmissionChannel
 from dichvucong.dossiers.models import Dossier, DossierEvent
+from dichvucong.evaluations.agency_indices import AGENCY_INDEX_KEYS, compute_agency_indices
 from dichvucong.evaluations.constants import (
     INDEX_KEYS,
     MAX_SCORE,
@@ -42,6 +44,7 @@ from dichvucong.evaluations.models import (
     KioskDevice,
     Question,
     Questionnaire,
+    QuestionWording,
     Rating,
     RatingAnswer,
     VerifiedScore,
@@ -87,8 +90,42 @@ def get_questionnaire_in_force() -> Questionnaire | None:
     )
 
 
-def list_citizen_questions(questionnaire: Questionnaire) -> list[Question]:
-    return [q for q in questionnaire.questions.all() if q.kind == QuestionKind.CITIZEN]
+def list_citizen_questions(questionnaire: Questionnaire, agency: Agency | None = None) -> list[Question]:
+    """The questions the applicant answers; with ``agency``, in the wording that agency (or the
+    nearest agency above it) chose, applied in memory so the answers still point at the same rows."""
+    questions = [q for q in questionnaire.questions.all() if q.kind == QuestionKind.CITIZEN]
+    if agency is not None:
+        apply_wording(questions, agency)
+    return questions
+
+
+def _ancestor_paths(agency: Agency) -> list[str]:
+    """The materialised paths of ``agency`` and every agency above it (``"00000001."``, …)."""
+    segments = agency.path.split(".")[:-1]
+    return [".".join(segments[: n + 1]) + "." for n in range(len(segments))]
+
+
+def get_wording(agency: Agency) -> dict[str, QuestionWording]:
+    """Per index key, the wording in force for ``agency``: its own, else the nearest ancestor's."""
+    found: dict[str, QuestionWording] = {}
+    rows = QuestionWording.objects.filter(agency__path__in=_ancestor_paths(agency)).select_related("agency")
+    for row in sorted(rows, key=lambda r: len(r.agency.path)):  # deeper agencies override
+        found[row.index_key] = row
+    return found
+
+
+def apply_wording(questions: Iterable[Question], agency: Agency) -> None:
+    wording = get_wording(agency)
+    for question in questions:
+        row = wording.get(question.index_key)
+        if row is not None:
+            question.text = row.text
+            question.text_en = row.text_en or question.text_en
+
+
+def list_wording_of(agency: Agency) -> dict[str, QuestionWording]:
+    """The wording ``agency`` itself set (not inherited), per index key."""
+    return {row.index_key: row for row in QuestionWording.objects.filter(agency=agency)}
 
 
 # --- dossier stages -------------------------------------------------------------------------------------
@@ -323,11 +360,16 @@ def _finished_in(period: Period, agency_ids: Iterable[int] | None, field_code: s
 
 
 def list_agency_figures(
-    period: Period, *, agency_ids: Iterable[int] | None = None, field_code: str = ""
+    period: Period,
+    *,
+    agency_ids: Iterable[int] | None = None,
+    field_code: str = "",
+    with_agency_indices: bool = True,
 ) -> list[AgencyFigures]:
     """One row per agency with ratings, finished dossiers or verified points in ``period``, ranked
     by the verified total (else the computed score), then the satisfaction rate (best first).
-    ``agency_ids=None``: the whole city."""
+    ``agency_ids=None``: the whole city. ``with_agency_indices=False`` skips indices 5, 6, 8 and 9
+    (and so gives partial scores) for callers that only need the counts and ratios."""
     ids = None if agency_ids is None else list(agency_ids)
     ratings = _ratings_in(period, ids, field_code)
     finished = _finished_in(period, ids, field_code)
@@ -381,11 +423,24 @@ def list_agency_figures(
         r.verified_score = float(verified.total)
         r.verified_grade = grade_for(r.verified_score)
     agencies = Agency.objects.in_bulk(list(rows))
+    agency_level = (
+        compute_agency_indices(
+            period,
+            list(rows),
+            field_code=field_code,
+            active_ids=[i for i, r in rows.items() if r.ratings or r.finished_dossiers],
+        )
+        if with_agency_indices
+        else {}
+    )
     for agency_id, r in rows.items():
         agency = agencies.get(agency_id)
         r.agency_code = agency.code if agency else ""
         r.agency_name = agency.name if agency else ""
         r.indices = {key: _avg(points[agency_id].get(key, [])) for key in INDEX_KEYS if key != "idx7"}
+        for key in AGENCY_INDEX_KEYS:
+            value = agency_level.get(agency_id, {}).get(key)
+            r.indices[key] = None if value is None else float(value)
         r.score = _score(r.indices, r.citizen)
         r.grade = grade_for(r.score)
     ranked = sorted(
@@ -448,7 +503,7 @@ def list_officer_figures(
 
 def get_city_satisfaction(period: Period) -> float | None:
     """Decision 766 satisfaction rate over the whole city for ``period``."""
-    rows = list_agency_figures(period)
+    rows = list_agency_figures(period, with_agency_indices=False)
     finished = sum(r.finished_dossiers for r in rows)
     unhappy = sum(min(r.unhappy_dossiers, r.finished_dossiers) for r in rows)
     return round((finished - unhappy) * 100 / finished, 1) if finished else None

@@ -49,8 +49,10 @@ from dichvucong.evaluations.models import (
     FollowUp,
     FraudSignal,
     KioskDevice,
+    PublicityCheck,
     Question,
     Questionnaire,
+    QuestionWording,
     Rating,
     RatingAnswer,
     VerifiedScore,
@@ -59,6 +61,8 @@ from dichvucong.evaluations.periods import Period
 from dichvucong.notifications.services import notify
 
 KIOSK_ADMIN_ROLES = (Role.AGENCY_ADMIN, Role.CITY_ADMIN)
+# E6: city, department and ward admins manage the wording, kiosks and publication of their scope.
+SCOPE_ADMIN_ROLES = (Role.AGENCY_ADMIN, Role.CITY_ADMIN)
 FOLLOW_UP_ROLES = (Role.UNIT_HEAD, Role.AGENCY_LEADER, Role.AGENCY_ADMIN, Role.CITY_ADMIN)
 NOTIFIED_ROLES = (Role.UNIT_HEAD, Role.AGENCY_LEADER)
 VERIFY_ROLES = (Role.AGENCY_LEADER, Role.CITY_ADMIN)
@@ -130,6 +134,53 @@ def reword_question(*, actor: User, question: Question, text: str, text_en: str 
             after={"text": question.text, "text_en": question.text_en},
         )
     return question
+
+
+def set_question_wording(
+    *, actor: User, agency: Agency, index_key: str, text: str, text_en: str = ""
+) -> QuestionWording | None:
+    """Set ``agency``'s own wording of one question in force (an empty text removes it, so the
+    wording from above applies again). Only the stable index keys of the questionnaire in force can
+    be reworded: an agency cannot add or remove indices. Audited; None when removed."""
+    if not get_data_scope(actor).allows(agency_id=agency.pk, roles=SCOPE_ADMIN_ROLES):
+        raise EvaluationError(
+            _("Bạn không có quyền sửa tiêu chí của cơ quan này."), code=EvaluationErrorCode.NOT_ALLOWED
+        )
+    questionnaire = selectors.get_questionnaire_in_force()
+    keys = {q.index_key for q in selectors.list_citizen_questions(questionnaire)} if questionnaire else set()
+    if index_key not in keys:
+        raise EvaluationError(
+            _("Chỉ sửa được cách diễn đạt của các câu hỏi đang áp dụng."), code=EvaluationErrorCode.INVALID
+        )
+    text, text_en = (text or "").strip()[:500], (text_en or "").strip()[:500]
+    with transaction.atomic():
+        existing = (
+            QuestionWording.objects.select_for_update().filter(agency=agency, index_key=index_key).first()
+        )
+        before = {"text": existing.text, "text_en": existing.text_en} if existing else {}
+        if not text:
+            if existing is not None:
+                existing.delete()
+                record_audit(
+                    actor=actor,
+                    action="evaluation.wording_remove",
+                    target=agency,
+                    before={**before, "index_key": index_key},
+                )
+            return None
+        wording, _created = QuestionWording.objects.update_or_create(
+            agency=agency,
+            index_key=index_key,
+            defaults={"text": text, "text_en": text_en, "updated_by": actor, "updated_at": clock.now()},
+        )
+        record_audit(
+            actor=actor,
+            action="evaluation.wording_set",
+            target=wording,
+            before=before,
+            after={"index_key": index_key, "text": text, "text_en": text_en, "agency": agency.pk},
+        )
+    return wording
 
 
 def publish_questionnaire(*, actor: User, questionnaire: Questionnaire) -> Questionnaire:
@@ -541,9 +592,19 @@ def deactivate_kiosk_device(*, actor: User, device: KioskDevice) -> KioskDevice:
 # --- published figures --------------------------------------------------------------------------------
 
 
-def publish_results(*, actor: User | None, period: Period) -> int:
-    """Store every agency's figures for ``period`` as published (replacing an earlier publication)."""
-    rows = selectors.list_agency_figures(period)
+def publish_results(*, actor: User | None, period: Period, agency_ids: Any = None) -> int:
+    """Store the figures of ``period`` as published (replacing an earlier publication): every agency's
+    for the command (``actor`` None) and city admins, only the agencies of the actor's admin scope for
+    department and ward admins (E6). ``agency_ids`` narrows further (e.g. to one ward)."""
+    if actor is not None:
+        scope_ids = get_data_scope(actor).agency_ids_for(*SCOPE_ADMIN_ROLES)
+        if scope_ids is not None and not scope_ids:
+            raise EvaluationError(
+                _("Bạn không có quyền công bố kết quả đánh giá."), code=EvaluationErrorCode.NOT_ALLOWED
+            )
+        if scope_ids is not None:
+            agency_ids = scope_ids if agency_ids is None else set(agency_ids) & scope_ids
+    rows = selectors.list_agency_figures(period, agency_ids=agency_ids)
     now = clock.now()
     with transaction.atomic():
         for row in rows:
@@ -553,7 +614,9 @@ def publish_results(*, actor: User | None, period: Period) -> int:
                 defaults={"figures": row.published_figures(), "published_at": now},
             )
         record_audit(
-            actor=actor, action="evaluation.publish", after={"period": period.key, "agencies": len(rows)}
+            actor=actor,
+            action="evaluation.publish",
+            after={"period": period.key, "agencies": sorted(r.agency_id for r in rows)},
         )
     return len(rows)
 
@@ -597,3 +660,35 @@ def record_verified_score(
             after={"period": period.key, "agency": agency.pk, "points": cleaned, "total": str(total)},
         )
     return score
+
+
+def record_publicity_check(
+    *, actor: User, period: Period, agency: Agency, posted: bool, note: str = ""
+) -> PublicityCheck:
+    """Record (or correct) whether ``agency``'s procedures were found posted at its office in
+    ``period``: the half of index 6 that only an inspection can establish (see ``agency_indices``)."""
+    if not get_data_scope(actor).allows(agency_id=agency.pk, roles=VERIFY_ROLES):
+        raise EvaluationError(
+            _("Bạn không có quyền thẩm định kết quả của cơ quan này."), code=EvaluationErrorCode.NOT_ALLOWED
+        )
+    with transaction.atomic():
+        existing = PublicityCheck.objects.select_for_update().filter(period=period.key, agency=agency).first()
+        before = {"posted": existing.posted, "note": existing.note} if existing else {}
+        check, _created = PublicityCheck.objects.update_or_create(
+            period=period.key,
+            agency=agency,
+            defaults={
+                "posted": bool(posted),
+                "note": (note or "").strip()[:2000],
+                "recorded_by": actor,
+                "recorded_at": clock.now(),
+            },
+        )
+        record_audit(
+            actor=actor,
+            action="evaluation.publicity_check",
+            target=check,
+            before=before,
+            after={"period": period.key, "agency": agency.pk, "posted": check.posted, "note": check.note},
+        )
+    return check

@@ -48,8 +48,9 @@ def test_agency_figures_give_the_766_ratio_the_score_and_the_grade() -> None:
     assert (row.finished_dossiers, row.unhappy_dossiers, row.satisfaction_rate) == (2, 1, 50.0)
     assert row.happy_share == 50.0
     assert row.indices["idx1"] == 2.0 and row.citizen["idx7"] == 1.5
-    # idx1–4 = 2, 2, 2, 1 and idx7 = 1.5 over five indices with data → 8.5 / 10 × 18 = 15.3
-    assert row.score == 15.3 and row.grade == Grade.EXCELLENT and row.rank == 1
+    # idx1–4 = 2, 2, 2, 1; agency level idx5 = 2 (one-stop), idx6 = 1 (electronic only), idx8 = 2
+    # (the follow-up is not due yet), idx9 = 2 (online); idx7 = 1.5 → 15.5 of 18
+    assert row.score == 15.5 and row.grade == Grade.EXCELLENT and row.rank == 1
 
 
 def test_agencies_are_ranked_by_score() -> None:
@@ -130,7 +131,7 @@ def test_verified_points_sit_beside_the_computed_score_and_decide_the_rank() -> 
     )
     rows = list_agency_figures(period, agency_ids=[world.agency.pk, other.agency.pk])
     mine = next(r for r in rows if r.agency_id == world.agency.pk)
-    assert mine.score == 16.2 and mine.verified_score == 8.0 and mine.verified_grade == Grade.AVERAGE
+    assert mine.score == 16.0 and mine.verified_score == 8.0 and mine.verified_grade == Grade.AVERAGE
     assert [r.agency_id for r in rows] == [other.agency.pk, world.agency.pk]
 
 

@@ -83,7 +83,7 @@ def rate_stage(request: HttpRequest, code: str, stage: str) -> HttpResponse:
     if device is None:
         return _not_registered(request)
     questionnaire = selectors.get_questionnaire_in_force()
-    questions = selectors.list_citizen_questions(questionnaire) if questionnaire else []
+    questions = selectors.list_citizen_questions(questionnaire, dossier.agency) if questionnaire else []
     chosen = {q.index_key: request.POST.get(f"q_{q.index_key}", "") for q in questions}
     reason = request.POST.get("ly_do", "")
     error, status = "", 200

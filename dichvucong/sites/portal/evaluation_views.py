@@ -82,7 +82,7 @@ def _evaluate(
     stage = wanted or (rateable[-1].stage if rateable else "")
     current = next((s for s in states if s.stage == stage), None)
     questionnaire = selectors.get_questionnaire_in_force()
-    questions = selectors.list_citizen_questions(questionnaire) if questionnaire else []
+    questions = selectors.list_citizen_questions(questionnaire, dossier.agency) if questionnaire else []
     error = ""
     status = 200
     chosen: dict[str, str] = {}
