@@ -51,6 +51,7 @@ urlpatterns = [
     path("danh-gia/may-danh-gia/", evaluation_views.kiosk_devices, name="kiosk_devices"),
     path("danh-gia/tieu-chi/", evaluation_views.evaluation_criteria, name="evaluation_criteria"),
     path("danh-gia/bao-cao.xlsx", evaluation_views.evaluation_export, name="evaluation_export"),
+    path("danh-gia/bao-cao.pdf", evaluation_views.evaluation_export_pdf, name="evaluation_export_pdf"),
     path("danh-gia/tham-dinh/<int:agency_pk>/", evaluation_views.evaluation_verify, name="evaluation_verify"),
     path("catalog/", catalog_views.catalog_list, name="catalog"),
     path("catalog/<str:code>/", catalog_views.catalog_detail, name="catalog_detail"),

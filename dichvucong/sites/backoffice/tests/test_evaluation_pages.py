@@ -163,7 +163,7 @@ def test_the_quarter_report_downloads_as_pdf_with_the_agency_figures(tmp_path) -
     head, _a = make_officer(agency=world.agency, role=Role.UNIT_HEAD)
     client = _as(head)
     html = client.get(reverse("backoffice:evaluations")).content.decode()
-    link = re.search(r'href="([^"]*dinh-dang=pdf[^"]*)"', html).group(1).replace("&amp;", "&")
+    link = re.search(r'href="([^"]*bao-cao\.pdf[^"]*)"', html).group(1).replace("&amp;", "&")
     response = client.get(link)
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].endswith('.pdf"')
