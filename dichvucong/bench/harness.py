@@ -11,6 +11,7 @@ import http.client
 import itertools
 import math
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -32,6 +33,7 @@ class Request:
     method: str = "GET"
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes | None = None
+    kind: str = ""  # a mix's kind of request (``public_load``): its latencies are also summed apart
 
 
 # Builds request number ``i`` (0-based, over the whole run) for a benchmark.
@@ -43,6 +45,7 @@ class Run:
     """What one benchmark measured."""
 
     latencies_ms: list[float] = field(default_factory=list)
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
     elapsed_s: float = 0.0
     peak_rss_mb: float | None = None
@@ -123,6 +126,16 @@ def next_source_address() -> str:
     return f"127.{1 + n // 62_500}.{n // 250 % 250}.{1 + n % 250}"
 
 
+def _send(conn: http.client.HTTPConnection, request: Request, headers: dict[str, str]) -> int:
+    """Send one request and read the whole answer; closes the connection when the server says so."""
+    conn.request(request.method, request.path, body=request.body, headers=headers)
+    response = conn.getresponse()
+    response.read()
+    if response.getheader("Connection", "").lower() == "close":
+        conn.close()
+    return response.status
+
+
 def drive(
     port: int,
     make: RequestMaker,
@@ -133,11 +146,17 @@ def drive(
     expect: frozenset[int] = frozenset({200}),
     rotate_source: int = 0,
     timeout: float = 30.0,
+    think_ms: float = 0.0,
 ) -> Run:
     """Send ``requests`` requests built by ``make`` from ``concurrency`` threads; stop at ``max_seconds``.
 
     With ``rotate_source`` > 0 each connection binds a new loopback source address and is replaced
-    after that many requests. A status outside ``expect`` counts as an error (its time is kept)."""
+    after that many requests. A status outside ``expect`` counts as an error (its time is kept).
+
+    ``think_ms`` > 0 makes each client a user who reads the page before the next click: the users
+    arrive spread uniformly over one think time, and after every answer each pauses for an
+    exponentially distributed time of that mean (pauses are not counted in the latencies). 0 is the
+    harsher closed loop: every client at once, the next request as soon as the answer arrives."""
     run = Run()
     lock = threading.Lock()
     issued = 0
@@ -155,13 +174,26 @@ def drive(
         source = (next_source_address(), 0) if rotate_source else None
         return http.client.HTTPConnection(HOST, port, timeout=timeout, source_address=source)
 
-    def client() -> None:
+    def client(seed: int) -> None:
         conn = connect()
         used = 0
         mine: list[float] = []
+        kinds: dict[str, list[float]] = {}
         errors: dict[str, int] = {}
+        pauses = random.Random(seed)  # noqa: S311 - think times, not security
+        first = True
         try:
             while (ticket := take_ticket()) is not None:
+                if think_ms > 0:
+                    # Users arrive spread over one think time (not 100 clicks in the same instant),
+                    # then read each page before the next click (capped at 10× the mean).
+                    pause = (
+                        pauses.uniform(0, think_ms / 1000)
+                        if first
+                        else min(pauses.expovariate(1000 / think_ms), 10 * think_ms / 1000)
+                    )
+                    time.sleep(pause)
+                first = False
                 if rotate_source and used >= rotate_source:
                     conn.close()
                     conn = connect()
@@ -170,28 +202,39 @@ def drive(
                 headers = {"Accept": "*/*", "Accept-Language": "vi", **request.headers}
                 started = time.perf_counter()
                 try:
-                    conn.request(request.method, request.path, body=request.body, headers=headers)
-                    response = conn.getresponse()
-                    response.read()
-                    status = response.status
-                    used += 1
-                    if response.getheader("Connection", "").lower() == "close":
+                    try:
+                        status = _send(conn, request, headers)
+                    except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                        if not (think_ms > 0 and used):
+                            raise
+                        # The server closed a connection idle longer than its keep-alive while the
+                        # user was reading: a browser opens a new one and sends again; so do we.
                         conn.close()
+                        conn = connect()
+                        used = 0
+                        started = time.perf_counter()
+                        status = _send(conn, request, headers)
+                    used += 1
                 except (OSError, http.client.HTTPException) as exc:
                     conn.close()
                     errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
                     continue
-                mine.append((time.perf_counter() - started) * 1000)
+                elapsed_ms = (time.perf_counter() - started) * 1000
+                mine.append(elapsed_ms)
+                if request.kind:
+                    kinds.setdefault(request.kind, []).append(elapsed_ms)
                 if status not in expect:
                     errors[f"HTTP {status}"] = errors.get(f"HTTP {status}", 0) + 1
         finally:
             conn.close()
             with lock:
                 run.latencies_ms.extend(mine)
+                for kind, values in kinds.items():
+                    run.by_kind.setdefault(kind, []).extend(values)
                 for key, count in errors.items():
                     run.errors[key] = run.errors.get(key, 0) + count
 
-    threads = [threading.Thread(target=client, daemon=True) for _ in range(concurrency)]
+    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(concurrency)]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -218,7 +261,21 @@ def summarise(
         "rows": rows,
         "ratio_to_bare": round(p95 / bare_p95, 2) if ordered and bare_p95 else None,
         "errors": dict(sorted(run.errors.items())),
+        **({"by_kind": _by_kind(run)} if run.by_kind else {}),
     }
+
+
+def _by_kind(run: Run) -> dict[str, dict[str, Any]]:
+    """Count, p50 and p95 of each kind of request of a mix (which page makes the tail)."""
+    summary = {}
+    for kind, values in sorted(run.by_kind.items()):
+        ordered = sorted(values)
+        summary[kind] = {
+            "n": len(ordered),
+            "p50_ms": round(percentile(ordered, 0.50), 2),
+            "p95_ms": round(percentile(ordered, 0.95), 2),
+        }
+    return summary
 
 
 class Server:

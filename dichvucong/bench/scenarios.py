@@ -38,6 +38,25 @@ from dichvucong.procedures.models import Procedure, ProcedureAgency, ProcedureVe
 from dichvucong.security.testing import login_verified
 
 SEARCH_QUERY = "/api/v1/procedures/?q=dang+ky+tam+tru"
+# What 100 visitors of the public site ask for, by weight (percent): ``public_load``. Earlier runs
+# picked uniformly among 54 paths, 50 of them look-ups (93 % look-ups); these weights follow a portal
+# visit instead: the home page, a catalog search, a procedure page, then tracking a dossier.
+PUBLIC_MIX_WEIGHTS = {
+    "home": 20,
+    "search": 20,
+    "procedure": 20,
+    "api_search": 10,
+    "lookup": 20,
+    "statistics": 10,
+}
+PUBLIC_SEARCHES = (
+    "dang ky kinh doanh",
+    "khai sinh",
+    "cap giay phep xay dung",
+    "chung thuc ban sao",
+    "ket hon",
+)
+TOP_PROCEDURES = 10
 ATTACHMENT_BYTES = 200 * 1024
 
 
@@ -64,6 +83,7 @@ class Context:
     officer_cookie: str = ""
     leader_cookie: str = ""
     top_procedure: str = ""
+    top_procedures: list[str] = field(default_factory=list)
     submission: Submission | None = None
     token_id: int | None = None
 
@@ -147,14 +167,29 @@ def _submission(ctx: Context) -> RequestMaker | str:
     return make
 
 
+def public_mix_paths(ctx: Context) -> dict[str, list[str]]:
+    """The paths of each kind of public request (``PUBLIC_MIX_WEIGHTS``); a kind without data is empty."""
+    statistics = _first_url(("portal:statistics",))
+    return {
+        "home": ["/"],
+        "search": ["/thu-tuc/?" + urlencode({"q": query}) for query in PUBLIC_SEARCHES],
+        "procedure": [f"/thu-tuc/{code}/" for code in ctx.top_procedures],
+        "api_search": [SEARCH_QUERY],
+        "lookup": [f"/api/v1/lookup/{code}/" for code in ctx.codes[:50]],
+        "statistics": [statistics, f"{statistics}?nhom=agency"] if statistics else [],
+    }
+
+
 def _public_mix(ctx: Context) -> RequestMaker | str:
-    paths = ["/", "/thu-tuc/?q=dang+ky+kinh+doanh", SEARCH_QUERY]
-    if ctx.top_procedure:
-        paths.append(f"/thu-tuc/{ctx.top_procedure}/")
-    paths.extend(f"/api/v1/lookup/{code}/" for code in ctx.codes[:50])
+    """A fixed, seeded order of public requests drawn by ``PUBLIC_MIX_WEIGHTS``."""
+    paths = {kind: found for kind, found in public_mix_paths(ctx).items() if found}
+    kinds = list(paths)
+    weights = [PUBLIC_MIX_WEIGHTS[kind] for kind in kinds]
     rng = random.Random(5)  # noqa: S311 - a fixed order of requests, not security
-    order = [rng.choice(paths) for _ in range(4096)]
-    return lambda i: Request(order[i % len(order)])
+    order = [
+        Request(rng.choice(paths[kind]), kind=kind) for kind in rng.choices(kinds, weights=weights, k=4096)
+    ]
+    return lambda i: order[i % len(order)]
 
 
 def _first_url(names: tuple[str, ...]) -> str | None:
@@ -273,7 +308,8 @@ def prepare(selected: set[str], *, seed: int = 3) -> Context:
     top = Procedure.objects.filter(current_version__status=VersionStatus.PUBLISHED).order_by(
         F("usage_rank").asc(nulls_last=True), "code"
     )
-    ctx.top_procedure = top.values_list("code", flat=True).first() or ""
+    ctx.top_procedures = list(top.values_list("code", flat=True)[:TOP_PROCEDURES])
+    ctx.top_procedure = ctx.top_procedures[0] if ctx.top_procedures else ""
     ids = _sample_ids(4000, rng)
     if ids:
         found = list(Dossier.objects.filter(pk__in=ids).values_list("code", "applicant_name"))

@@ -1,11 +1,14 @@
 """Leaders' dashboards (operation-centre screens): one for the whole city and one per agency.
 
 Today's received / resolved / overdue, a 30-day trend, the procedures and units with the most overdue
-dossiers and the grid of wards coloured by on-time rate, with drill-down links. Every figure is a sum
-over the statistics rollups (``reports.dashboards``). The city screen needs a city-wide reporting
-scope; an agency screen needs the agency inside the officer's scope, and its figures are restricted
-to that scope on the server (a ward leader sees only their ward's subtree). The figures are an htmx
-fragment polled every 60 seconds; the charts (ECharts) read their data from ``json_script``.
+dossiers and the grid of wards coloured by on-time rate, with drill-down links: each figure opens the
+back-office dossier list filtered the way the figure counts (overdue now by procedure or unit, resolved
+in the grid's 30 days by ward subtree), within the screen's agency and the officer's scope. Every
+figure is a sum over the statistics rollups (``reports.dashboards``). The city screen needs a
+city-wide reporting scope; an agency screen needs the agency inside the officer's scope, and its
+figures are restricted to that scope on the server (a ward leader sees only their ward's subtree).
+The figures are an htmx fragment polled every 60 seconds; the charts (ECharts) read their data from
+``json_script``.
 """
 
 from __future__ import annotations
@@ -36,7 +39,11 @@ REFRESH_SECONDS = 60
 GRID_DAYS = 30  # the ward grid's on-time rate covers the last 30 days
 
 
-def _search(**params: Any) -> str:
+def _search(within: Agency | None = None, /, **params: Any) -> str:
+    """The dossier list filtered as a figure counts (within ``within``'s subtree on an agency screen,
+    unless the link names its own agency)."""
+    if within is not None and "agency" not in params:
+        params = {"agency": within.code, **params}
     return f"{reverse('backoffice:dossier_search')}?{urlencode(params)}"
 
 
@@ -48,6 +55,9 @@ def _context(request: HttpRequest, agency: Agency | None) -> dict[str, Any]:
         period_from=today - timedelta(days=GRID_DAYS - 1), period_to=today, scope=scope
     )
     day = today.isoformat()
+    grid_from = (today - timedelta(days=GRID_DAYS - 1)).isoformat()
+    top_procedures = dashboards.list_top_overdue(day=today, scope=scope, group_by=GroupBy.PROCEDURE)
+    top_units = dashboards.list_top_overdue(day=today, scope=scope, group_by=GroupBy.AGENCY)
     return {
         "agency": agency,
         "today": dashboards.get_today(day=today, scope=scope),
@@ -58,9 +68,20 @@ def _context(request: HttpRequest, agency: Agency | None) -> dict[str, Any]:
             "resolved": [point.resolved for point in trend],
             "labels": {"received": _("Tiếp nhận"), "resolved": _("Đã giải quyết")},
         },
-        "top_procedures": dashboards.list_top_overdue(day=today, scope=scope, group_by=GroupBy.PROCEDURE),
-        "top_units": dashboards.list_top_overdue(day=today, scope=scope, group_by=GroupBy.AGENCY),
+        "top_procedures": top_procedures,
+        "top_units": top_units,
+        # Drill-down: each row or cell with the dossier list that makes up its figure.
+        "top_procedure_links": [
+            (row, _search(agency, overdue="on", procedure=row.code)) for row in top_procedures
+        ],
+        "top_unit_links": [
+            (row, _search(overdue="on", agency=row.code, agency_scope="only")) for row in top_units
+        ],
         "grid": grid,
+        "grid_links": [
+            (cell, _search(agency=cell.agency.code, resolved_from=grid_from, resolved_to=day))
+            for cell in grid
+        ],
         "grid_days": GRID_DAYS,
         "bands": [
             ("good", _("Từ %(rate)s%% trở lên") % {"rate": int(dashboards.GOOD_RATE)}),
@@ -73,9 +94,10 @@ def _context(request: HttpRequest, agency: Agency | None) -> dict[str, Any]:
             ("none", _("Chưa có hồ sơ giải quyết")),
         ],
         "links": {
-            "received": _search(date_from=day, date_to=day),
-            "resolved": _search(status=DossierStatus.RESOLVED, date_from=day, date_to=day),
-            "processing": _search(status=DossierStatus.PROCESSING),
+            "received": _search(agency, date_from=day, date_to=day),
+            "resolved": _search(agency, resolved_from=day, resolved_to=day),
+            "processing": _search(agency, status=DossierStatus.PROCESSING),
+            "overdue": _search(agency, overdue="on"),
         },
         "refreshed_at": timezone.localtime(clock.now()),
         "refresh_seconds": REFRESH_SECONDS,

@@ -313,7 +313,22 @@ STATUS_CHOICES = [("", gettext_lazy("Tất cả"))] + [(str(v), label) for v, la
 CHANNEL_CHOICES = [("", gettext_lazy("Tất cả"))] + [(str(v), label) for v, label in SubmissionChannel.choices]
 
 
-class DossierSearchForm(forms.Form):
+AGENCY_SUBTREE = "subtree"
+AGENCY_ONLY = "only"
+AGENCY_SCOPE_CHOICES = [
+    (AGENCY_SUBTREE, gettext_lazy("Cơ quan và các đơn vị trực thuộc")),
+    (AGENCY_ONLY, gettext_lazy("Chỉ riêng cơ quan này")),
+]
+
+
+class DossierSearchForm(HelpTextMixin, forms.Form):
+    """The officer's dossier search; also the target of the dashboards' drill-down links, so every
+    figure there (overdue by procedure or unit, resolved by ward) opens as exactly this list.
+
+    ``agencies`` are the (code, name) pairs of the officer's data scope offered in the agency list; a
+    code typed into the address bar that is not among them is kept and answered by the view with a
+    clear notice and no rows (never a 500, never another agency's dossiers)."""
+
     code = forms.CharField(
         label=gettext_lazy("Mã hồ sơ"),
         max_length=64,
@@ -328,6 +343,27 @@ class DossierSearchForm(forms.Form):
     channel = forms.TypedChoiceField(
         label=gettext_lazy("Kênh nộp"), choices=CHANNEL_CHOICES, coerce=int, empty_value=None, required=False
     )
+    agency = forms.CharField(
+        label=gettext_lazy("Cơ quan, đơn vị tiếp nhận"), max_length=40, required=False, widget=forms.Select
+    )
+    agency_scope = forms.ChoiceField(
+        label=gettext_lazy("Phạm vi cơ quan"), choices=AGENCY_SCOPE_CHOICES, required=False
+    )
+    procedure = forms.CharField(
+        label=gettext_lazy("Mã thủ tục hành chính"),
+        max_length=32,
+        required=False,
+        help_text=gettext_lazy("Ví dụ: 1.001193. Để trống để xem mọi thủ tục."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "inputmode": "decimal"}),
+    )
+    overdue = forms.BooleanField(
+        label=gettext_lazy("Chỉ hồ sơ đang quá hạn"),
+        required=False,
+        help_text=gettext_lazy(
+            "Hồ sơ đang giải quyết có ngày hẹn trả từ hôm nay trở về trước, như số “Đang quá hạn” trên "
+            "bảng điều hành (hồ sơ chờ bổ sung không tính)."
+        ),
+    )
     date_from = forms.DateField(
         label=gettext_lazy("Nộp hoặc tiếp nhận từ ngày"),
         required=False,
@@ -338,16 +374,40 @@ class DossierSearchForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+    resolved_from = forms.DateField(
+        label=gettext_lazy("Giải quyết xong từ ngày"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    resolved_to = forms.DateField(
+        label=gettext_lazy("Giải quyết xong đến ngày"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, agencies: Iterable[tuple[str, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["code"].widget.attrs["aria-describedby"] = "id_code_helptext"
+        self.fields["agency"].widget.choices = [("", _("Mọi cơ quan trong phạm vi của tôi")), *agencies]
+        self._describe_help()
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip().upper()
+
+    def clean_agency(self) -> str:
+        return self.cleaned_data["agency"].strip()
+
+    def clean_agency_scope(self) -> str:
+        return self.cleaned_data["agency_scope"] or AGENCY_SUBTREE
+
+    def clean_procedure(self) -> str:
+        return self.cleaned_data["procedure"].strip()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("Ngày kết thúc phải sau ngày bắt đầu."))
+        for start_name, end_name in (("date_from", "date_to"), ("resolved_from", "resolved_to")):
+            start, end = data.get(start_name), data.get(end_name)
+            if start and end and start > end:
+                self.add_error(end_name, _("Ngày kết thúc phải sau ngày bắt đầu."))
         return data
 
 

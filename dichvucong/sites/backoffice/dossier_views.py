@@ -12,7 +12,7 @@ folded by the services, GIN-trigram indexed on PostgreSQL), so "nguyen van an" f
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
@@ -30,6 +30,8 @@ from dichvucong.accounts.constants import Role
 from dichvucong.accounts.validation import mask_cccd, mask_phone
 from dichvucong.agencies import workdays
 from dichvucong.agencies.models import Agency
+from dichvucong.agencies.scopes import restrict
+from dichvucong.core import clock
 from dichvucong.core.text import fold
 from dichvucong.dossiers import processing, selectors, services, slips
 from dichvucong.dossiers.constants import (
@@ -60,6 +62,9 @@ RESULT_ROLES = (Role.COUNTER_OFFICER, Role.SPECIALIST, Role.UNIT_HEAD, Role.AGEN
 RESULT_STATUSES = (DossierStatus.RECEIVED, DossierStatus.PROCESSING, DossierStatus.RESOLVED)
 PROCEDURE_SEARCH_AGENCIES = 5  # above this many counter agencies, filter the hits afterwards
 DONE_NOTICES = ("received", "refused", "supplement", "intake", "returned", "rescheduled")
+# Pending statuses whose clock runs (received, processing, waiting for a payment): "overdue" as in
+# Biểu 06 (``reports.rollups``); waiting for a supplement (5) stops the clock.
+OVERDUE_STATUSES = (DossierStatus.RECEIVED, DossierStatus.PROCESSING, DossierStatus.PAYMENT_REQUESTED)
 # Who may apologise and set a new return date (Mẫu 04): the handling officers and their heads.
 PROCESSING_ROLES = (Role.SPECIALIST, Role.UNIT_HEAD, Role.AGENCY_LEADER, Role.COUNTER_OFFICER)
 
@@ -690,12 +695,74 @@ def _in_range(dossiers: QuerySet[Dossier], start: date | None, end: date | None)
     return dossiers
 
 
+def _scope_agencies(request: HttpRequest) -> QuerySet[Agency]:
+    """Every agency (in force or not: old dossiers keep their agency) the officer's scope covers."""
+    return restrict(Agency.objects.order_by("path"), request.data_scope, agency_path="pk")  # type: ignore[attr-defined]
+
+
+def _overdue(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    """Pending dossiers whose due day is today or earlier: the dashboards' "overdue" (Biểu 06 at the end
+    of today, ``reports.rollups``). Waiting for a supplement stops the clock, so status 5 never counts."""
+    tomorrow = timezone.localdate(clock.now()) + timedelta(days=1)
+    end_of_today = timezone.make_aware(datetime.combine(tomorrow, time.min))
+    return dossiers.filter(status__in=OVERDUE_STATUSES, due_at__isnull=False, due_at__lt=end_of_today)
+
+
+def _resolved_in(dossiers: QuerySet[Dossier], start: date | None, end: date | None) -> QuerySet[Dossier]:
+    if start:
+        dossiers = dossiers.filter(resolved_at__date__gte=start)
+    if end:
+        dossiers = dossiers.filter(resolved_at__date__lte=end)
+    return dossiers
+
+
+def _narrow(
+    request: HttpRequest, dossiers: QuerySet[Dossier], data: dict[str, Any]
+) -> tuple[QuerySet[Dossier], list[str]]:
+    """The agency (subtree or alone), procedure, overdue and resolution-date filters, and the notices
+    explaining an empty answer. An agency outside the officer's scope is answered exactly like an
+    unknown one (no rows, the same notice), so the list never reveals what the officer may not see."""
+    notices: list[str] = []
+    if data["agency"]:
+        agency = Agency.objects.filter(code=data["agency"]).only("pk", "path").first()
+        alone = data["agency_scope"] == df.AGENCY_ONLY
+        in_scope = _scope_agencies(request)
+        visible = (
+            agency is not None
+            and (
+                in_scope.filter(pk=agency.pk) if alone else in_scope.filter(path__startswith=agency.path)
+            ).exists()
+        )
+        if agency is None or not visible:
+            notices.append(
+                _("Không có cơ quan mã %(code)s trong phạm vi dữ liệu của bạn, nên không có hồ sơ nào.")
+                % {"code": data["agency"]}
+            )
+            dossiers = dossiers.none()
+        elif alone:
+            dossiers = dossiers.filter(agency=agency)
+        else:
+            dossiers = dossiers.filter(agency__path__startswith=agency.path)
+    if data["procedure"]:
+        if not Procedure.objects.filter(code=data["procedure"]).exists():
+            notices.append(_("Không có thủ tục hành chính mã %(code)s.") % {"code": data["procedure"]})
+            dossiers = dossiers.none()
+        else:
+            dossiers = dossiers.filter(procedure__code=data["procedure"])
+    if data["overdue"]:
+        dossiers = _overdue(dossiers)
+    return _resolved_in(dossiers, data["resolved_from"], data["resolved_to"]), notices
+
+
 @officer_required
 @require_GET
 def dossier_search(request: HttpRequest) -> HttpResponse:
-    """Find a dossier in scope by code (typed or scanned), applicant name, status, channel and dates."""
-    form = df.DossierSearchForm(request.GET or None)
+    """Find a dossier in scope by code (typed or scanned), applicant name, status, channel, agency
+    (with or without its subtree), procedure, "overdue now" and dates; the dashboards link here."""
+    agencies = list(_scope_agencies(request).values_list("code", "name"))
+    form = df.DossierSearchForm(request.GET or None, agencies=agencies)
     page = None
+    notices: list[str] = []
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         dossiers = selectors.list_dossiers_in_scope(
@@ -703,7 +770,7 @@ def dossier_search(request: HttpRequest) -> HttpResponse:
             status=data["status"],
             channel=data["channel"],
         ).exclude(status__isnull=True)
-        code = data["code"].strip().upper()
+        code = data["code"]
         if code:
             dossiers = dossiers.filter(Q(code=code) | Q(external_code=code))
             exact = list(dossiers[:2])
@@ -712,6 +779,7 @@ def dossier_search(request: HttpRequest) -> HttpResponse:
         if data["name"].strip():
             dossiers = _filter_by_name(dossiers, data["name"])
         dossiers = _in_range(dossiers, data["date_from"], data["date_to"])
+        dossiers, notices = _narrow(request, dossiers, data)
         dossiers = dossiers.select_related("procedure_version", "agency").order_by("-created_at", "-pk")
         page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
     else:
@@ -721,5 +789,5 @@ def dossier_search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "backoffice/dossiers/search.html",
-        {"form": form, "page": page, "query_string": query.urlencode()},
+        {"form": form, "page": page, "notices": notices, "query_string": query.urlencode()},
     )

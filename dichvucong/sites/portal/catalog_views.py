@@ -8,17 +8,22 @@ when the catalog app provides it, else :func:`_record_view_fallback`) and the wa
 
 from __future__ import annotations
 
+import hashlib
 import math
+import threading
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -48,6 +53,7 @@ from dichvucong.procedures.summaries import (
     prefetch_details,
     time_summary,
 )
+from dichvucong.sites.portal import public_cache
 
 PAGE_SIZE = 20
 MAX_PAGE = 500
@@ -86,39 +92,119 @@ class Card:
     central: bool
 
 
+def _card(v: ProcedureVersion) -> Card:
+    return Card(
+        code=v.procedure.code,
+        name=localized_name(v),
+        url=reverse("portal:procedure_detail", args=[v.procedure.code]),
+        field=_label(v.field),
+        online_level=v.online_level,
+        online_level_label=str(v.get_online_level_display()),
+        time=time_summary(v),
+        fee=fee_summary(v),
+        central=v.procedure.scope == CatalogScope.CENTRAL,
+    )
+
+
+# Cards of published versions already built by this process, per catalog generation and language: a
+# published version does not change (a new one is published instead, which changes the generation),
+# so a result page builds only the cards it has not seen yet (two queries: options and fees).
+_card_memo: dict[tuple[str, str], dict[int, Card]] = {}
+_card_memo_lock = threading.Lock()
+
+
 def _cards(versions: list[ProcedureVersion]) -> list[Card]:
-    prefetch_details(versions)
-    return [
-        Card(
-            code=v.procedure.code,
-            name=localized_name(v),
-            url=reverse("portal:procedure_detail", args=[v.procedure.code]),
-            field=_label(v.field),
-            online_level=v.online_level,
-            online_level_label=v.get_online_level_display(),
-            time=time_summary(v),
-            fee=fee_summary(v),
-            central=v.procedure.scope == CatalogScope.CENTRAL,
-        )
-        for v in versions
+    if not public_cache.enabled():
+        prefetch_details(versions)
+        return [_card(v) for v in versions]
+    memo_key = (public_cache.catalog_generation(), public_cache.language())
+    with _card_memo_lock:
+        memo = _card_memo.get(memo_key)
+        if memo is None:
+            for old_key in [key for key in _card_memo if key[0] != memo_key[0]]:
+                del _card_memo[old_key]  # cards of an older catalog generation go
+            memo = _card_memo[memo_key] = {}
+    missing = [v for v in versions if v.pk not in memo]
+    if missing:
+        prefetch_related_objects(missing, "options", "fees")
+        built = {v.pk: _card(v) for v in missing}
+        with _card_memo_lock:
+            memo.update(built)
+    return [memo[v.pk] if v.pk in memo else _card(v) for v in versions]
+
+
+def _options_html(choices: list[tuple[str, str]], selected: str | None) -> SafeString:
+    """``<option>``s of a long filter list, built in Python with the standard library's escaping: a
+    170-ward list costs several milliseconds per page as a template loop or with ``format_html``."""
+    parts = [
+        f'<option value="{escape(code)}"{" selected" if code == selected else ""}>{escape(label)}</option>'
+        for code, label in choices
     ]
+    return mark_safe("".join(parts))  # noqa: S308 - every value escaped just above
+
+
+# What a card shows of a version and its procedure and field: a result list never needs the large
+# JSON columns (steps, requirements, legal bases, results) of the versions.
+CARD_COLUMNS = (
+    "id",
+    "procedure_id",
+    "field_id",
+    "name",
+    "name_en",
+    "online_level",
+    "procedure__id",
+    "procedure__code",
+    "procedure__scope",
+    "procedure__popularity",
+    "field__id",
+    "field__name",
+    "field__name_en",
+)
+
+
+def _card_versions() -> QuerySet[ProcedureVersion]:
+    return ProcedureVersion.objects.select_related("procedure", "field").only(*CARD_COLUMNS)
 
 
 def _published_of(procedures: QuerySet[Procedure]) -> list[ProcedureVersion]:
-    return list(
-        ProcedureVersion.objects.filter(
-            procedure__in=procedures, status=VersionStatus.PUBLISHED
-        ).select_related("procedure", "field")
-    )
+    return list(_card_versions().filter(procedure__in=procedures, status=VersionStatus.PUBLISHED))
 
 
 def _ward_agencies() -> QuerySet[Agency]:
     return list_active_agencies().filter(kind__in=sorted(WARD_LEVEL_KINDS)).order_by("name")
 
 
+@dataclass(frozen=True)
+class WardChoice:
+    """A ward of the "for you" choice (cached: the same for every visitor)."""
+
+    pk: int
+    code: str
+    name: str
+    label: str
+
+
+def _ward_choices() -> list[WardChoice]:
+    """The wards, communes and special zone in force, by name, labelled in the current language."""
+
+    def build() -> list[WardChoice]:
+        rows = _ward_agencies().values_list("pk", "code", "name", "name_en")
+        english = _english()
+        return [
+            WardChoice(pk, code, name, name_en if english and name_en else name)
+            for pk, code, name, name_en in rows
+        ]
+
+    return public_cache.cached_catalog("wards", build)
+
+
+def _chosen_ward_code(request: HttpRequest) -> str:
+    return request.COOKIES.get(WARD_COOKIE, "")[:20]
+
+
 def current_ward(request: HttpRequest) -> Agency | None:
     """The ward the visitor chose (cookie), if it still exists."""
-    code = request.COOKIES.get(WARD_COOKIE, "")[:20]
+    code = _chosen_ward_code(request)
     if not code:
         return None
     return _ward_agencies().filter(code=code).first()
@@ -149,13 +235,29 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 
 
 def _filter_choices() -> dict[str, list[tuple[str, str]]]:
-    return {
-        "field": [(f.code, _label(f)) for f in list_fields()],
-        "level": list(Level.choices),
-        "audience": list(Audience.choices),
-        "online_level": list(OnlineLevel.choices),
-        "agency": [(a.code, _label(a)) for a in _ward_agencies()],
-    }
+    """The advanced filters' options (the same for every visitor: cached per language and catalog)."""
+
+    def build() -> dict[str, list[tuple[str, str]]]:
+        return {
+            "field": [(f.code, _label(f)) for f in list_fields()],
+            "level": [(value, str(label)) for value, label in Level.choices],
+            "audience": [(value, str(label)) for value, label in Audience.choices],
+            "online_level": [(value, str(label)) for value, label in OnlineLevel.choices],
+            "agency": [(w.code, w.label) for w in _ward_choices()],
+        }
+
+    return public_cache.cached_catalog("filters", build)
+
+
+def _life_event_links(limit: int) -> list[dict[str, str]]:
+    def build() -> list[dict[str, str]]:
+        english = _english()
+        rows = LifeEvent.objects.values_list("slug", "name", "name_en")[:limit]
+        return [
+            {"slug": slug, "name": name_en if english and name_en else name} for slug, name, name_en in rows
+        ]
+
+    return public_cache.cached_catalog("life-events", build, parts=str(limit))
 
 
 def _clean_filters(source: QueryDict, choices: dict[str, list[tuple[str, str]]]) -> dict[str, str]:
@@ -166,6 +268,59 @@ def _clean_filters(source: QueryDict, choices: dict[str, list[tuple[str, str]]])
         if value and value in {code for code, _label in choices[name]}:
             cleaned[name] = value
     return cleaned
+
+
+def _results_html(query: str, filters: dict[str, str], fixed: dict[str, str], page: int) -> str:
+    """The rendered result list (count, cards, pagination, facets) of a search: the same for every
+    visitor, with no form token or nonce in it, so it is cached as a fragment per catalog generation
+    and language (popular searches repeat all day)."""
+
+    def build() -> str:
+        result = search_procedures(query, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, **filters)
+        pages = max(1, math.ceil(result.total / PAGE_SIZE))
+        params = {"q": query, **{k: v for k, v in filters.items() if k not in fixed}}
+        facet_labels = {
+            "field": _("Lĩnh vực"),
+            "level": _("Cấp thực hiện"),
+            "audience": _("Đối tượng"),
+            "online_level": _("Mức độ trực tuyến"),
+            "scope": _("Phạm vi"),
+        }
+        facets = []
+        for name, values in result.facets.items():
+            if name in fixed or not values:
+                continue
+            items = [
+                {
+                    "label": v.label,
+                    "count": v.count,
+                    "active": filters.get(name) == v.value,
+                    "url": "?"
+                    + _query_string(params, **{name: None if filters.get(name) == v.value else v.value}),
+                }
+                for v in values
+                if name in FILTERS or name == "scope"
+            ]
+            if items and name in FILTERS:
+                facets.append({"name": name, "label": facet_labels.get(name, name), "items": items})
+        context = {
+            "result": result,
+            "cards": _cards([hit.version for hit in result.hits]),
+            "facets": facets,
+            "page": page,
+            "pages": pages,
+            "prev_url": "?" + _query_string(params, page=str(page - 1)) if page > 1 else "",
+            "next_url": "?" + _query_string(params, page=str(page + 1)) if page < pages else "",
+            "first_number": (page - 1) * PAGE_SIZE + 1,
+            "life_events": _life_event_links(8) if not result.total else [],
+            "assistant_url": reverse("portal:assistant") + ("?" + urlencode({"q": query}) if query else ""),
+        }
+        return render_to_string("portal/catalog/_results.html", context)
+
+    key = hashlib.sha1(
+        repr((query, sorted(filters.items()), sorted(fixed.items()), page)).encode(), usedforsecurity=False
+    ).hexdigest()
+    return public_cache.cached_catalog("results", build, parts=key)
 
 
 def _search_page(
@@ -179,34 +334,9 @@ def _search_page(
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     choices = _filter_choices()
     filters = {**_clean_filters(request.GET, choices), **fixed}
-    page = _page_number(request)
-    result = search_procedures(query, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, **filters)
-    pages = max(1, math.ceil(result.total / PAGE_SIZE))
-    params = {"q": query, **{k: v for k, v in filters.items() if k not in fixed}}
-    facet_labels = {
-        "field": _("Lĩnh vực"),
-        "level": _("Cấp thực hiện"),
-        "audience": _("Đối tượng"),
-        "online_level": _("Mức độ trực tuyến"),
-        "scope": _("Phạm vi"),
-    }
-    facets = []
-    for name, values in result.facets.items():
-        if name in fixed or not values:
-            continue
-        items = [
-            {
-                "label": v.label,
-                "count": v.count,
-                "active": filters.get(name) == v.value,
-                "url": "?"
-                + _query_string(params, **{name: None if filters.get(name) == v.value else v.value}),
-            }
-            for v in values
-            if name in FILTERS or name == "scope"
-        ]
-        if items and name in FILTERS:
-            facets.append({"name": name, "label": facet_labels.get(name, name), "items": items})
+    results_html = _results_html(query, filters, fixed, _page_number(request))
+    if request.headers.get("X-Requested-With") == "fetch":
+        return HttpResponse(results_html)
     context = {
         "search_query": query,
         "heading": heading or _("Thủ tục hành chính"),
@@ -214,26 +344,12 @@ def _search_page(
         "filters": filters,
         "fixed": fixed,
         "choices": choices,
-        "result": result,
-        "cards": _cards([hit.version for hit in result.hits]),
-        "facets": facets,
-        "page": page,
-        "pages": pages,
-        "prev_url": "?" + _query_string(params, page=str(page - 1)) if page > 1 else "",
-        "next_url": "?" + _query_string(params, page=str(page + 1)) if page < pages else "",
+        "field_options": _options_html(choices["field"], filters.get("field")),
+        "agency_options": _options_html(choices["agency"], filters.get("agency")),
+        "results_html": mark_safe(results_html),  # noqa: S308 - rendered by our own template
         "has_filters": bool(query or set(filters) - set(fixed)),
-        "first_number": (page - 1) * PAGE_SIZE + 1,
-        "life_events": [{"slug": e.slug, "name": _label(e)} for e in LifeEvent.objects.all()[:8]]
-        if not result.total
-        else [],
-        "assistant_url": reverse("portal:assistant") + ("?" + urlencode({"q": query}) if query else ""),
     }
-    template = (
-        "portal/catalog/_results.html"
-        if request.headers.get("X-Requested-With") == "fetch"
-        else "portal/catalog/search.html"
-    )
-    return render(request, template, context)
+    return render(request, "portal/catalog/search.html", context)
 
 
 def procedure_search(request: HttpRequest) -> HttpResponse:
@@ -319,26 +435,124 @@ def _office_hours(agency: Agency) -> list[dict[str, Any]]:
     ]
 
 
+@dataclass(frozen=True)
+class Variant:
+    """An agency that receives the procedure (a popular procedure has one per ward: 168)."""
+
+    agency_id: int
+    code: str
+    name: str
+    local_code: str
+    url: str
+
+
+def _variants(procedure: Procedure) -> list[Variant]:
+    """The receiving agencies by name, with their catalog links (cached per catalog generation)."""
+
+    def build() -> list[Variant]:
+        rows = (
+            ProcedureAgency.objects.filter(procedure=procedure, is_active=True)
+            .order_by("agency__name")
+            .values_list("agency_id", "agency__code", "agency__name", "local_code")
+        )
+        return [
+            Variant(pk, code, name, local_code, reverse("portal:procedures_by_agency", args=[code]))
+            for pk, code, name, local_code in rows
+        ]
+
+    return public_cache.cached_catalog("variants", build, parts=procedure.code)
+
+
+def _variant_items_html(variants: list[Variant]) -> SafeString:
+    """The ``<li>``s of the receiving agencies, built in Python (168 for a ward procedure)."""
+    items = [
+        f'<li><a href="{escape(v.url)}">{escape(v.name)}</a> '
+        f'<span class="muted">({escape(v.local_code)})</span></li>'
+        for v in variants
+    ]
+    return mark_safe("".join(items))  # noqa: S308 - every value escaped just above
+
+
+def _related_cards(procedure: Procedure) -> list[Card]:
+    def build() -> list[Card]:
+        ids = list(procedure.related.values_list("pk", flat=True))
+        versions = _published_of(Procedure.objects.filter(pk__in=ids)) if ids else []
+        return _cards(sorted(versions, key=lambda v: v.procedure.code)[:8])
+
+    return public_cache.cached_catalog("related", build, parts=procedure.code)
+
+
+def _detail_data(code: str) -> dict[str, Any]:
+    """Everything of the procedure page that is the same for every visitor: the procedure and its
+    published version, channels, fees, documents, receiving agencies, related procedures, life events
+    and FAQ. Cached per catalog generation and language (an FAQ edit shows within a minute); an unknown
+    or unpublished code raises 404 and caches nothing."""
+
+    def build() -> dict[str, Any]:
+        procedure = get_object_or_404(Procedure.objects.select_related("current_version__field"), code=code)
+        version = procedure.current_version
+        if version is None or version.status != VersionStatus.PUBLISHED:
+            raise Http404
+        options = list(version.options.prefetch_related("fees").all())
+        fees = list(version.fees.select_related("option").all())
+        name = localized_name(version)
+        return {
+            "procedure": procedure,
+            "version": version,
+            "name": name,
+            "field_name": _label(version.field),
+            "levels": [
+                str(label)
+                for flag, label in (
+                    (version.level_central, Level.CENTRAL.label),
+                    (version.level_city, Level.CITY.label),
+                    (version.level_ward, Level.WARD.label),
+                )
+                if flag
+            ],
+            "audiences": [
+                str(label)
+                for flag, label in (
+                    (version.for_citizens, Audience.CITIZEN.label),
+                    (version.for_businesses, Audience.BUSINESS.label),
+                )
+                if flag
+            ],
+            "options": [
+                {
+                    "channel": str(o.get_channel_display()),
+                    "time": duration_text(o),
+                    "description": o.description,
+                }
+                for o in options
+            ],
+            "fees": _fee_rows(fees),
+            "documents": list(version.documents.all()),
+            "related": _related_cards(procedure),
+            "life_events": list(procedure.life_events.all()),
+            "faqs": faq_services.list_procedure_faqs(procedure),
+            "og_description": _("%(name)s – thời hạn: %(time)s; phí, lệ phí: %(fee)s.")
+            % {"name": name, "time": time_summary(version), "fee": fee_summary(version)},
+            "assurance": str(version.get_min_assurance_level_display()),
+        }
+
+    return public_cache.cached_catalog("detail", build, parts=code)
+
+
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
-    """/thu-tuc/<code>/: everything a person needs before applying."""
-    procedure = get_object_or_404(Procedure.objects.select_related("current_version__field"), code=code[:32])
-    version = procedure.current_version
-    if version is None or version.status != VersionStatus.PUBLISHED:
-        raise Http404
+    """/thu-tuc/<code>/: everything a person needs before applying (the visitor's ward and the view
+    counter per request, the rest from ``_detail_data``)."""
+    data = _detail_data(code[:32])
+    procedure, version = data["procedure"], data["version"]
     _record_view(procedure, request.user)
-    options = list(version.options.prefetch_related("fees").all())
-    fees = list(version.fees.select_related("option").all())
-    documents = list(version.documents.all())
-    variants = list(
-        ProcedureAgency.objects.filter(procedure=procedure, is_active=True)
-        .select_related("agency")
-        .order_by("agency__name")
-    )
+    variants = _variants(procedure)
     ward = current_ward(request)
     ward_variant = next((v for v in variants if ward and v.agency_id == ward.pk), None)
-    counter_agency = (
-        ward_variant.agency if ward_variant else (variants[0].agency if len(variants) == 1 else None)
-    )
+    counter_agency: Agency | None = None
+    if ward_variant is not None:
+        counter_agency = ward
+    elif len(variants) == 1:
+        counter_agency = Agency.objects.filter(pk=variants[0].agency_id).first()
     if counter_agency is None and ward is not None and version.level_ward:
         counter_agency = ward
     central = procedure.scope == CatalogScope.CENTRAL
@@ -348,37 +562,13 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
         apply_url = _optional_url("portal:dossier_apply", procedure.code) or (
             reverse("portal:login") + "?" + urlencode({"next": detail_url})
         )
-    related = _cards(sorted(_published_of(procedure.related.all()), key=lambda v: v.procedure.code)[:8])
-    name = localized_name(version)
     context = {
-        "procedure": procedure,
-        "version": version,
-        "name": name,
-        "field_name": _label(version.field),
-        "levels": [
-            label
-            for flag, label in (
-                (version.level_central, Level.CENTRAL.label),
-                (version.level_city, Level.CITY.label),
-                (version.level_ward, Level.WARD.label),
-            )
-            if flag
-        ],
-        "audiences": [
-            label
-            for flag, label in (
-                (version.for_citizens, Audience.CITIZEN.label),
-                (version.for_businesses, Audience.BUSINESS.label),
-            )
-            if flag
-        ],
-        "options": [
-            {"channel": o.get_channel_display(), "time": duration_text(o), "description": o.description}
-            for o in options
-        ],
-        "fees": _fee_rows(fees),
-        "documents": documents,
+        **data,
         "variants": variants,
+        "variant_items": _variant_items_html(variants),
+        "ward_options": _options_html(
+            [(v.code, v.name) for v in variants], ward.code if ward_variant is not None and ward else None
+        ),
         "ward": ward,
         "ward_variant": ward_variant,
         "counter_agency": counter_agency,
@@ -386,13 +576,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
         "central": central,
         "apply_url": apply_url,
         "book_url": "" if central else _optional_url("portal:appointment_book", procedure.code),
-        "related": related,
-        "life_events": list(procedure.life_events.all()),
-        "faqs": faq_services.list_procedure_faqs(procedure),
         "canonical_url": request.build_absolute_uri(detail_url),
-        "og_description": _("%(name)s – thời hạn: %(time)s; phí, lệ phí: %(fee)s.")
-        % {"name": name, "time": time_summary(version), "fee": fee_summary(version)},
-        "assurance": version.get_min_assurance_level_display(),
     }
     return render(request, "portal/catalog/detail.html", context)
 
@@ -491,8 +675,31 @@ def choose_ward(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _popular_cards(ward: WardChoice | None) -> tuple[list[Card], bool]:
+    """The most used procedures in the ward (or the city when none is chosen or the ward receives none),
+    and whether the list is the ward's. Cached: the same for every visitor of that ward."""
+
+    def build() -> tuple[list[Card], bool]:
+        ordering = ("-procedure__popularity", "-procedure__view_count", "procedure__code")
+        published = _card_versions().filter(status=VersionStatus.PUBLISHED)
+        if ward is not None:
+            in_ward = list(
+                published.filter(
+                    procedure__local_variants__agency_id=ward.pk, procedure__local_variants__is_active=True
+                ).order_by(*ordering)[:FOR_YOU_SIZE]
+            )
+            if in_ward:
+                return _cards(in_ward), True
+        return _cards(list(published.order_by(*ordering)[:FOR_YOU_SIZE])), False
+
+    return public_cache.cached_catalog("popular", build, parts=ward.code if ward else "-")
+
+
 def for_you_context(request: HttpRequest) -> dict[str, Any]:
-    """What the home page's "for you" section shows: recently viewed, popular (in the ward), life events."""
+    """What the home page's "for you" section shows: recently viewed, popular (in the ward), life events.
+
+    Everything but the signed-in person's recent views is the same for every visitor of a ward and
+    comes from the public cache (``public_cache``): the home page reads no catalog table on a hit."""
     recent: list[Card] = []
     if request.user.is_authenticated:
         procedure_ids = list(
@@ -502,28 +709,20 @@ def for_you_context(request: HttpRequest) -> dict[str, Any]:
         )
         versions = {v.procedure_id: v for v in _published_of(Procedure.objects.filter(pk__in=procedure_ids))}
         recent = _cards([versions[pk] for pk in procedure_ids if pk in versions])
-    ward = current_ward(request)
-    popular_versions = ProcedureVersion.objects.filter(status=VersionStatus.PUBLISHED).select_related(
-        "procedure", "field"
-    )
-    if ward is not None:
-        popular_versions = popular_versions.filter(
-            procedure__local_variants__agency=ward, procedure__local_variants__is_active=True
-        )
-    ordering = ("-procedure__popularity", "-procedure__view_count", "procedure__code")
-    in_ward = ward is not None and popular_versions.exists()
-    if not in_ward:
-        popular_versions = ProcedureVersion.objects.filter(status=VersionStatus.PUBLISHED).select_related(
-            "procedure", "field"
-        )
-    popular = _cards(list(popular_versions.order_by(*ordering)[:FOR_YOU_SIZE]))
+    wards = _ward_choices()
+    code = _chosen_ward_code(request)
+    ward = next((w for w in wards if w.code == code), None) if code else None
+    popular, in_ward = _popular_cards(ward)
     return {
         "for_you_recent": recent,
         "for_you_popular": popular,
         "for_you_ward": ward,
         "for_you_in_ward": in_ward,
-        "for_you_wards": [(a.code, _label(a)) for a in _ward_agencies()],
-        "for_you_life_events": [{"slug": e.slug, "name": _label(e)} for e in LifeEvent.objects.all()[:12]],
+        "for_you_wards": [(w.code, w.label) for w in wards],
+        "for_you_ward_options": _options_html(
+            [(w.code, w.label) for w in wards], ward.code if ward else None
+        ),
+        "for_you_life_events": _life_event_links(12),
     }
 
 

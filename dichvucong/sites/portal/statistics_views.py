@@ -1,11 +1,16 @@
 """/thong-ke/: the published Decree 61 figures (Biểu 06) for anyone — received, resolved early / on
 time / late, pending — by period (month, quarter, year or the legal reporting period 15th–14th), by
 field or agency, with simple charts, the satisfaction rate (linking to /danh-gia-hai-long/) and the
-same figures as open data (CSV, JSON). Every figure is a sum over the statistics rollups."""
+same figures as open data (CSV, JSON). Every figure is a sum over the statistics rollups.
+
+The figures of a period, scope and grouping are the same for every visitor, so they are computed once
+and kept in the public cache (``public_cache``) for :data:`FIGURES_SECONDS` (an hour for a period that
+is over); the page says when they were computed. The filter lists are cached the same way.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.cache import cache
@@ -27,6 +32,7 @@ from dichvucong.reports.errors import ReportError
 from dichvucong.reports.opendata import OPEN_DATA_COLUMNS, to_csv, to_json
 from dichvucong.reports.periods import period_bounds
 from dichvucong.reports.selectors import Form06, ReportScope, get_form06
+from dichvucong.sites.portal import public_cache
 
 PUBLIC_PERIODS = (
     PeriodKind.MONTH,
@@ -38,6 +44,9 @@ PUBLIC_PERIODS = (
 )
 PUBLIC_GROUPS = (GroupBy.FIELD, GroupBy.AGENCY)
 SATISFACTION_CACHE_SECONDS = 300
+FIGURES_SECONDS = 300  # a period that is still running: new dossiers show within five minutes
+CLOSED_FIGURES_SECONDS = 3600  # a period that ended before today changes only by late corrections
+CHOICES_SECONDS = 300
 CHART_WIDTH = 600  # SVG user units of the resolved split bar
 
 
@@ -59,13 +68,47 @@ def _params(request: HttpRequest) -> dict[str, Any]:
     return {"kind": kind, "group": group, "on": on, "field": field, "agency": agency}
 
 
-def _report(params: dict[str, Any]) -> Form06:
+def _report(params: dict[str, Any]) -> tuple[Form06, datetime]:
+    """Biểu 06 for the chosen period, scope and grouping, and when it was computed (cached)."""
     period_from, period_to = period_bounds(params["kind"], params["on"])
-    return get_form06(
-        period_from=period_from,
-        period_to=period_to,
-        scope=ReportScope(agency=params["agency"], field=params["field"]),
-        group_by=params["group"],
+
+    def build() -> tuple[Form06, datetime]:
+        report = get_form06(
+            period_from=period_from,
+            period_to=period_to,
+            scope=ReportScope(agency=params["agency"], field=params["field"]),
+            group_by=params["group"],
+        )
+        return report, timezone.localtime(clock.now())
+
+    agency, field = params["agency"], params["field"]
+    key = ":".join(
+        (
+            "statistics",
+            period_from.isoformat(),
+            period_to.isoformat(),
+            params["group"],
+            agency.code if agency is not None else "-",
+            field.code if field is not None else "-",
+            public_cache.language(),
+        )
+    )
+    closed = period_to < timezone.localdate(clock.now())
+    return public_cache.cached(key, build, seconds=CLOSED_FIGURES_SECONDS if closed else FIGURES_SECONDS)
+
+
+def _choices() -> dict[str, list[tuple[str, str]]]:
+    """The field and agency lists of the filter form (the same for everyone)."""
+
+    def build() -> dict[str, list[tuple[str, str]]]:
+        fields = Field.objects.order_by("name").values_list("code", "name")
+        agencies = (
+            list_active_agencies().exclude(parent__isnull=True).order_by("path").values_list("code", "name")
+        )
+        return {"fields": list(fields), "agencies": list(agencies)}
+
+    return public_cache.cached(
+        f"statistics:choices:{public_cache.language()}", build, seconds=CHOICES_SECONDS
     )
 
 
@@ -101,10 +144,10 @@ def _satisfaction() -> float | None:
 def statistics_page(request: HttpRequest) -> HttpResponse:
     params = _params(request)
     try:
-        report = _report(params)
+        report, computed_at = _report(params)
     except ReportError:  # only an absurd date can get here; show the current period instead
         params["on"] = timezone.localdate(clock.now())
-        report = _report(params)
+        report, computed_at = _report(params)
     assert report.total is not None
     figures = report.total.figures
     resolved = figures["resolved_total"]
@@ -121,15 +164,18 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
         x += width
     query = _query(params)
     bars = _bars(report)
+    choices = _choices()
     context = {
         "report": report,
+        "computed_at": computed_at,
+        "refresh_minutes": FIGURES_SECONDS // 60,
         "total": report.total,
         "figures": figures,
         "params": params,
         "periods": [(k, PeriodKind(k).label) for k in PUBLIC_PERIODS],
         "groups": [(g, GroupBy(g).label) for g in PUBLIC_GROUPS],
-        "fields": Field.objects.order_by("name").only("code", "name"),
-        "agencies": list_active_agencies().exclude(parent__isnull=True).order_by("path").only("code", "name"),
+        "fields": choices["fields"],
+        "agencies": choices["agencies"],
         "segments": segments,
         "bars": bars,
         "chart_width": CHART_WIDTH,
@@ -149,7 +195,7 @@ def statistics_data(request: HttpRequest, kind: str) -> HttpResponse:
         return HttpResponse(_("Định dạng tệp không được hỗ trợ."), status=404, content_type="text/plain")
     params = _params(request)
     try:
-        report = _report(params)
+        report, _computed_at = _report(params)
     except ReportError as exc:
         return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
     if kind == "csv":

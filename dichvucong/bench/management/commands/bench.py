@@ -15,7 +15,9 @@ Read benchmarks send ``--requests`` requests from ``--concurrency`` client threa
 ``http.client`` connections, loopback only, bounded by ``--max-seconds``). ``submit_online`` files
 ``--submissions`` dossiers with two 200 KB PDFs each from ``--submit-concurrency`` clients (it WRITES
 to the database and to MEDIA_ROOT). ``public_load`` mixes public pages and look-ups from
-``--load-concurrency`` clients (100 by default) and reports its errors without failing the command.
+``--load-concurrency`` clients (100 by default) and reports its errors without failing the command;
+with ``--load-think-ms`` > 0 each of its clients pauses between requests like a person reading the
+page (exponential, that mean; default 0 = the harsher closed loop), and its line says ``think_ms``.
 The clients run in this process and share the CPU with the server: the numbers are a floor for the
 server's capacity, never a ceiling. Nothing here is asserted in tests.
 """
@@ -61,6 +63,12 @@ class Command(BaseCommand):
             "--load-concurrency", type=int, default=100, help="clients of public_load (default 100)"
         )
         parser.add_argument(
+            "--load-think-ms",
+            type=float,
+            default=0.0,
+            help="mean pause of each public_load client between requests, in ms (default 0: no pause)",
+        )
+        parser.add_argument(
             "--max-seconds", type=float, default=30.0, help="stop a benchmark after this long (default 30)"
         )
         parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
@@ -88,6 +96,8 @@ class Command(BaseCommand):
                 raise CommandError(f"--{name.replace('_', '-')} must be between {low} and {high}")
         if options["max_seconds"] <= 0:
             raise CommandError("--max-seconds must be positive")
+        if not 0 <= options["load_think_ms"] <= 60_000:
+            raise CommandError("--load-think-ms must be between 0 and 60000")
         selected = (set(options["only"] or BENCHMARKS) - set(options["skip"])) | {"bare"}
         ctx = scenarios.prepare(selected)
         # The server's connections must not meet a transaction or a lock held by this process.
@@ -136,7 +146,9 @@ class Command(BaseCommand):
                 warm_up = concurrency
             elif benchmark.kind == "load":
                 requests, concurrency = options["load_requests"], options["load_concurrency"]
-                warm_up = min(requests, concurrency)
+                # At least 100: every kind of page of the mix reaches both workers before measuring
+                # (the first catalog search of a process builds its index).
+                warm_up = min(requests, max(concurrency, 100))
             else:
                 requests, concurrency = options["requests"], options["concurrency"]
                 warm_up = min(requests, 4 * concurrency)
@@ -155,12 +167,14 @@ class Command(BaseCommand):
             connection.close()
             sampler = RssSampler(server.pid)
             sampler.start()
+            think_ms = options["load_think_ms"] if benchmark.kind == "load" else 0.0
             run = drive(
                 server.port,
                 made,
                 requests=requests,
                 concurrency=concurrency,
                 max_seconds=options["max_seconds"],
+                think_ms=think_ms,
                 **common,
             )
             run.peak_rss_mb = sampler.stop()
@@ -168,6 +182,8 @@ class Command(BaseCommand):
             if benchmark.name == "bare":
                 bare_p95 = line["p95_ms"]
                 line["ratio_to_bare"] = 1.0 if bare_p95 else None
+            if benchmark.kind == "load":
+                line["think_ms"] = think_ms
             if benchmark.details is not None:
                 line.update(benchmark.details(ctx))
             self._emit(line)
