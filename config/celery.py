@@ -45,3 +45,9 @@ def _setup_periodic_tasks(sender: Celery, **_: object) -> None:
         sender.signature("dichvucong.reports.tasks.send_monthly_reports_task"),
         name="monthly report subscriptions",
     )
+    # Procedure page views are counted in the cache and written once a minute (no hot row per view).
+    sender.add_periodic_task(
+        60.0,
+        sender.signature("dichvucong.procedures.tasks.flush_view_counts_task"),
+        name="procedure view counts",
+    )

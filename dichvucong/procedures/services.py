@@ -14,12 +14,13 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dichvucong.core.audit import record_audit
 from dichvucong.forms.constants import FormVersionStatus
+from dichvucong.procedures import viewcounts
 from dichvucong.procedures.constants import VersionStatus
 from dichvucong.procedures.importer import popularity
 from dichvucong.procedures.indexing import search_columns
@@ -289,8 +290,9 @@ def discard_draft(*, version: ProcedureVersion, actor: AbstractBaseUser | None) 
 
 
 def record_view(*, procedure: Procedure, user: AbstractBaseUser | None) -> None:
-    """Count a page view (F() increment) and remember it in the user's recently viewed list."""
-    Procedure.objects.filter(pk=procedure.pk).update(view_count=F("view_count") + 1)
+    """Count a page view (buffered, see ``viewcounts``) and remember it in the user's recently viewed
+    list."""
+    viewcounts.count_view(procedure.pk)
     if getattr(user, "is_authenticated", False):
         RecentView.objects.update_or_create(
             user=user, procedure=procedure, defaults={"viewed_at": timezone.now()}
