@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Due-day key of a dossier without a fixed return date (and of figures that do not depend on one):
 # later than any real day, so such a dossier is never "overdue" (``due_day <= period end``).
@@ -34,6 +35,31 @@ class GroupBy(models.TextChoices):
     PROCEDURE = "procedure", _("Thủ tục")
     LEVEL = "level", _("Cấp thực hiện")
     CHANNEL = "channel", _("Kênh nộp")
+
+
+class OfficerGroupBy(models.TextChoices):
+    """Groupings of the officer measures (``officers.get_officer_report``), beside ``GroupBy``."""
+
+    OFFICER = "officer", pgettext_lazy("officer report", "Cán bộ")
+    TITLE = "title", pgettext_lazy("officer report", "Chức danh")
+
+
+# Every grouping a report file (``ExportJob``) may have: Biểu 06's and the officer measures'.
+EXPORT_GROUPINGS = [*GroupBy.choices, *OfficerGroupBy.choices]
+
+# The officer measures, in the order of the table and the files: (column, title).
+OFFICER_COLUMNS: tuple[tuple[str, object], ...] = (
+    ("received", pgettext_lazy("officer report", "Tiếp nhận")),
+    ("resolved_total", pgettext_lazy("officer report", "Đã giải quyết")),
+    ("resolved_early", pgettext_lazy("officer report", "Trước hạn")),
+    ("resolved_on_time", pgettext_lazy("officer report", "Đúng hạn")),
+    ("resolved_late", pgettext_lazy("officer report", "Quá hạn")),
+    ("refused", pgettext_lazy("officer report", "Từ chối tiếp nhận")),
+    ("supplement_in", pgettext_lazy("officer report", "Yêu cầu bổ sung")),
+    ("returned", pgettext_lazy("officer report", "Đã trả kết quả")),
+    ("stopped", pgettext_lazy("officer report", "Dừng xử lý")),
+    ("steps", pgettext_lazy("officer report", "Số bước đã xử lý")),
+)
 
 
 class PeriodKind(models.TextChoices):

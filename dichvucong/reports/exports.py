@@ -4,18 +4,23 @@ The layout is the form's (Circular 01/2020/TT-VPCP): the form number, the title,
 and period, then one table whose column headers are grouped Received / Resolved / Pending (and the
 other counts), a row per group and a totals row, with the on-time rate. The form is an official
 document in Vietnamese, so the files are always written in Vietnamese (like the counter slips).
+
+The officer measures (``officers.OfficerReport``, grouped by officer or title) use the same layout
+with their own heading and columns (``build_officer_sheet``): received / resolved / other work.
 """
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from dichvucong.reports.constants import FORM06_GROUPS, GroupBy
+from dichvucong.reports.constants import FORM06_GROUPS, OFFICER_COLUMNS, GroupBy, OfficerGroupBy
+from dichvucong.reports.officers import OfficerReport, OfficerRow
 from dichvucong.reports.selectors import Form06, Form06Row
 
 FORM_NUMBER = "Biểu số 06/VPCP/KSTT"
@@ -25,6 +30,15 @@ TITLE = (
 )
 UNIT_OF_MEASURE = "Đơn vị tính: Số hồ sơ TTHC"
 ON_TIME = "Tỷ lệ giải quyết trước hạn, đúng hạn (%)"
+OFFICER_TITLE = "KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH THEO CÁN BỘ, CÔNG CHỨC"
+OFFICER_TITLE_BY_ROLE = "KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH THEO CHỨC DANH"
+OFFICER_FORM = "Báo cáo kết quả xử lý hồ sơ theo cán bộ"
+# The officer columns' header groups: (group title, column names).
+_OFFICER_GROUPS = (
+    ("Số hồ sơ tiếp nhận", ("received",)),
+    ("Số hồ sơ đã giải quyết", ("resolved_total", "resolved_early", "resolved_on_time", "resolved_late")),
+    ("Khác", ("refused", "supplement_in", "returned", "stopped", "steps")),
+)
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -41,13 +55,16 @@ class Sheet:
     first_header: str
     groups: list[tuple[str, list[tuple[str, str]]]]
     rows: list[tuple[str, str, list[int], str]]  # (number, label, figures, on-time rate)
+    form_number: str = FORM_NUMBER
+    title: str = TITLE
+    sheet_name: str = "Biểu 06"
 
     @property
     def columns(self) -> list[str]:
         return [column for _title, columns in self.groups for column, _label in columns]
 
 
-def _rate(row: Form06Row) -> str:
+def _rate(row: Form06Row | OfficerRow) -> str:
     rate = row.on_time_rate
     return "" if rate is None else f"{rate:.1f}".replace(".", ",")
 
@@ -67,6 +84,38 @@ def build_sheet(report: Form06, *, unit: str) -> Sheet:
     return Sheet(unit=unit, period=period, first_header=first, groups=groups, rows=rows)
 
 
+def build_officer_sheet(report: OfficerReport, *, unit: str) -> Sheet:
+    """The officer measures as a sheet: one row per officer (with the agency acted for) or title."""
+    with translation.override("vi"):
+        titles = {name: str(title) for name, title in OFFICER_COLUMNS}
+        groups = [(group, [(c, titles[c]) for c in columns]) for group, columns in _OFFICER_GROUPS]
+        by_title = report.group_by == OfficerGroupBy.TITLE
+        first = str(OfficerGroupBy(report.group_by).label)
+        period = f"Kỳ báo cáo: từ ngày {report.period_from:%d/%m/%Y} đến ngày {report.period_to:%d/%m/%Y}"
+        names = [column for _t, columns in groups for column, _l in columns]
+        rows = [
+            (
+                str(n),
+                row.label if by_title or not row.agency else f"{row.label} ({row.agency})",
+                [row.figures[c] for c in names],
+                _rate(row),
+            )
+            for n, row in enumerate(report.rows, start=1)
+        ]
+        assert report.total is not None
+        rows.append(("", "Tổng cộng", [report.total.figures[c] for c in names], _rate(report.total)))
+    return Sheet(
+        unit=unit,
+        period=period,
+        first_header=first,
+        groups=groups,
+        rows=rows,
+        form_number=OFFICER_FORM,
+        title=OFFICER_TITLE_BY_ROLE if by_title else OFFICER_TITLE,
+        sheet_name="Theo chức danh" if by_title else "Theo cán bộ",
+    )
+
+
 def to_xlsx(sheet: Sheet) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
@@ -74,16 +123,16 @@ def to_xlsx(sheet: Sheet) -> bytes:
 
     book = Workbook()
     ws = book.active
-    ws.title = "Biểu 06"
+    ws.title = sheet.sheet_name
     width = 2 + len(sheet.columns) + 1
     bold = Font(bold=True)
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
     thin = Side(style="thin")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    ws["A1"] = FORM_NUMBER
+    ws["A1"] = sheet.form_number
     ws["A1"].font = bold
     for row, text in (
-        (2, TITLE),
+        (2, sheet.title),
         (3, sheet.period),
         (4, f"Đơn vị báo cáo: {sheet.unit}"),
         (5, UNIT_OF_MEASURE),
@@ -140,8 +189,8 @@ def to_docx(sheet: Sheet) -> bytes:
     style = document.styles["Normal"]
     style.font.name = "Times New Roman"
     style.font.size = Pt(10)
-    document.add_paragraph().add_run(FORM_NUMBER).bold = True
-    for text, bold in ((TITLE, True), (sheet.period, False), (f"Đơn vị báo cáo: {sheet.unit}", False)):
+    document.add_paragraph().add_run(sheet.form_number).bold = True
+    for text, bold in ((sheet.title, True), (sheet.period, False), (f"Đơn vị báo cáo: {sheet.unit}", False)):
         paragraph = document.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.add_run(text).bold = bold
@@ -185,8 +234,8 @@ def to_pdf(sheet: Sheet) -> bytes:
         "reports/form06_pdf.html",
         {
             "sheet": sheet,
-            "form_number": FORM_NUMBER,
-            "title": TITLE,
+            "form_number": sheet.form_number,
+            "title": sheet.title,
             "unit_of_measure": UNIT_OF_MEASURE,
             "on_time": ON_TIME,
         },
@@ -194,7 +243,21 @@ def to_pdf(sheet: Sheet) -> bytes:
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
-def export(report: Form06, *, unit: str, kind: str) -> bytes:
-    """The report as ``kind`` (``xlsx``, ``docx`` or ``pdf``) file bytes."""
-    sheet = build_sheet(report, unit=unit)
+def export_filename(group_by: str | None, period_from: date, period_to: date, kind: str) -> str:
+    """The download name: Biểu 06's form number, or what the officer measures are grouped by."""
+    if group_by == OfficerGroupBy.OFFICER:
+        stem = "bao-cao-theo-can-bo"
+    elif group_by == OfficerGroupBy.TITLE:
+        stem = "bao-cao-theo-chuc-danh"
+    else:
+        stem = "bieu-06-vpcp-kstt"
+    return f"{stem}_{period_from:%Y%m%d}-{period_to:%Y%m%d}.{kind}"
+
+
+def export(report: Form06 | OfficerReport, *, unit: str, kind: str) -> bytes:
+    """The report (Biểu 06 or the officer measures) as ``kind`` (``xlsx``, ``docx`` or ``pdf``) bytes."""
+    if isinstance(report, OfficerReport):
+        sheet = build_officer_sheet(report, unit=unit)
+    else:
+        sheet = build_sheet(report, unit=unit)
     return {"xlsx": to_xlsx, "docx": to_docx, "pdf": to_pdf}[kind](sheet)

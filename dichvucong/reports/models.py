@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dichvucong.dossiers.constants import SubmissionChannel
-from dichvucong.reports.constants import ExportFormat, ExportStatus, GroupBy, ReportLevel
+from dichvucong.reports.constants import EXPORT_GROUPINGS, ExportFormat, ExportStatus, GroupBy, ReportLevel
 
 COUNTER_FIELDS: tuple[str, ...] = (
     "received",
@@ -98,14 +98,12 @@ MONTHLY_COUNTER_FIELDS: tuple[str, ...] = (
     "returned",
 )
 MONTHLY_KEY_FIELDS: tuple[str, ...] = ("month", "agency_id", "procedure_id", "field_code", "level", "channel")
+YEARLY_KEY_FIELDS: tuple[str, ...] = ("year", *MONTHLY_KEY_FIELDS[1:])
 
 
-class MonthlyRollup(models.Model):
-    """The period flows of ``DailyRollup`` summed per calendar month, without the due day: a report
-    reads its whole months here and only its partial months day by day (ADR 0004). Kept by the same
-    listener, in the same transaction, and recomputed from the daily rows by ``rebuild_rollups``."""
+class _PeriodFlows(models.Model):
+    """The period flows of ``DailyRollup`` summed over a calendar month or year, without the due day."""
 
-    month = models.DateField(_("tháng"))  # the first day of the month
     agency = models.ForeignKey(
         "agencies.Agency", verbose_name=_("cơ quan tiếp nhận"), on_delete=models.PROTECT, related_name="+"
     )
@@ -125,6 +123,17 @@ class MonthlyRollup(models.Model):
     returned = models.IntegerField(_("trả kết quả"), default=0)
 
     class Meta:
+        abstract = True
+
+
+class MonthlyRollup(_PeriodFlows):
+    """The period flows per calendar month: a report reads its whole months here and only its partial
+    months day by day (ADR 0004). Kept by the same listener, in the same transaction, and recomputed
+    from the daily rows by ``rebuild_rollups``."""
+
+    month = models.DateField(_("tháng"))  # the first day of the month
+
+    class Meta:
         verbose_name = _("số liệu thống kê theo tháng")
         verbose_name_plural = _("số liệu thống kê theo tháng")
         constraints = [
@@ -140,6 +149,30 @@ class MonthlyRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.agency_id} {self.procedure_id} {self.channel}"
+
+
+class YearlyRollup(_PeriodFlows):
+    """The period flows per calendar year: a long period reads its whole years here, so a ten-year
+    report reads about ten years' rows instead of 120 months' (same listener, same rebuild)."""
+
+    year = models.DateField(_("năm"))  # 1 January of the year
+
+    class Meta:
+        verbose_name = _("số liệu thống kê theo năm")
+        verbose_name_plural = _("số liệu thống kê theo năm")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "agency", "procedure", "field_code", "level", "channel"],
+                name="uniq_yearly_rollup_key",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["year"], name="yearly_rollup_year"),
+            models.Index(fields=["agency", "year"], name="yearly_rollup_agency_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year:%Y} {self.agency_id} {self.procedure_id} {self.channel}"
 
 
 class DueDateChange(models.Model):
@@ -234,7 +267,8 @@ class ReportSubscription(models.Model):
 
 
 class ExportJob(models.Model):
-    """One Biểu 06 file made in the background (a long export, or a monthly subscription's report):
+    """One Biểu 06 file (or officer measures file, by ``group_by``) made in the background (a long
+    export, or a monthly subscription's report):
     status and progress for the progress bar, the file in storage; only ``requested_by`` may fetch it."""
 
     requested_by = models.ForeignKey(
@@ -255,7 +289,7 @@ class ExportJob(models.Model):
         related_name="+",
     )
     field_code = models.CharField(_("mã lĩnh vực"), max_length=100, blank=True)
-    group_by = models.CharField(_("nhóm theo"), max_length=16, choices=GroupBy.choices, blank=True)
+    group_by = models.CharField(_("nhóm theo"), max_length=16, choices=EXPORT_GROUPINGS, blank=True)
     unit = models.CharField(_("đơn vị báo cáo"), max_length=300)
     status = models.CharField(
         _("trạng thái"), max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED
@@ -281,3 +315,105 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.period_from}–{self.period_to} ({self.status})"
+
+
+# What an officer's event did, counted with the dossier rollups' counters (``transition_counters``),
+# plus ``steps``: every event the officer performed on a dossier (work done, whatever its effect).
+OFFICER_COUNTER_FIELDS: tuple[str, ...] = (
+    "received",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "refused",
+    "supplement_in",
+    "returned",
+    "stopped",
+    "steps",
+)
+OFFICER_KEY_FIELDS: tuple[str, ...] = ("day", "agency_id", "officer_id", "role", "field_code")
+OFFICER_MONTHLY_KEY_FIELDS: tuple[str, ...] = ("month", "agency_id", "officer_id", "role", "field_code")
+
+
+class OfficerDailyRollup(models.Model):
+    """Flows performed by one officer on one local day, in one role (chức danh), at one agency and
+    field: the officer and title dimensions of the report builder (ADR 0004). Flows only: a stock
+    (pending, overdue) belongs to a dossier, not to whoever touched it last. Kept by the same listener
+    in the event's transaction and recomputed by ``rebuild_rollups``."""
+
+    day = models.DateField(_("ngày"))
+    # The agency the officer acted for (the event's agency: the dossier's, or the receiving one of a
+    # transfer).
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="+"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("cán bộ"), on_delete=models.PROTECT, related_name="+"
+    )
+    # The role the officer acted in (``DossierEvent.actor_role``, an ``accounts.Role`` value).
+    role = models.CharField(_("chức danh"), max_length=32)
+    field_code = models.CharField(_("mã lĩnh vực"), max_length=100, blank=True)
+    received = models.IntegerField(_("tiếp nhận"), default=0)
+    resolved_early = models.IntegerField(_("giải quyết trước hạn"), default=0)
+    resolved_on_time = models.IntegerField(_("giải quyết đúng hạn"), default=0)
+    resolved_late = models.IntegerField(_("giải quyết quá hạn"), default=0)
+    refused = models.IntegerField(_("từ chối tiếp nhận"), default=0)
+    supplement_in = models.IntegerField(_("yêu cầu bổ sung"), default=0)
+    returned = models.IntegerField(_("trả kết quả"), default=0)
+    stopped = models.IntegerField(_("dừng xử lý"), default=0)
+    steps = models.IntegerField(_("số bước xử lý"), default=0)
+
+    class Meta:
+        verbose_name = _("số liệu thống kê theo cán bộ, theo ngày")
+        verbose_name_plural = _("số liệu thống kê theo cán bộ, theo ngày")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "agency", "officer", "role", "field_code"], name="uniq_officer_daily_key"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["day"], name="officer_rollup_day"),
+            models.Index(fields=["agency", "day"], name="officer_rollup_agency_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.agency_id} {self.officer_id} {self.role}"
+
+
+class OfficerMonthlyRollup(models.Model):
+    """``OfficerDailyRollup`` summed per calendar month: a report reads its whole months here and only
+    its partial months day by day, like ``MonthlyRollup`` (same listener, same transaction)."""
+
+    month = models.DateField(_("tháng"))  # the first day of the month
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="+"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("cán bộ"), on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(_("chức danh"), max_length=32)
+    field_code = models.CharField(_("mã lĩnh vực"), max_length=100, blank=True)
+    received = models.IntegerField(_("tiếp nhận"), default=0)
+    resolved_early = models.IntegerField(_("giải quyết trước hạn"), default=0)
+    resolved_on_time = models.IntegerField(_("giải quyết đúng hạn"), default=0)
+    resolved_late = models.IntegerField(_("giải quyết quá hạn"), default=0)
+    refused = models.IntegerField(_("từ chối tiếp nhận"), default=0)
+    supplement_in = models.IntegerField(_("yêu cầu bổ sung"), default=0)
+    returned = models.IntegerField(_("trả kết quả"), default=0)
+    stopped = models.IntegerField(_("dừng xử lý"), default=0)
+    steps = models.IntegerField(_("số bước xử lý"), default=0)
+
+    class Meta:
+        verbose_name = _("số liệu thống kê theo cán bộ, theo tháng")
+        verbose_name_plural = _("số liệu thống kê theo cán bộ, theo tháng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "agency", "officer", "role", "field_code"], name="uniq_officer_monthly_key"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["month"], name="officer_monthly_month"),
+            models.Index(fields=["agency", "month"], name="officer_monthly_agency_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.agency_id} {self.officer_id} {self.role}"

@@ -1,4 +1,5 @@
-"""Recompute every ``DailyRollup`` row from the dossier log in one set-based SQL statement.
+"""Recompute every ``DailyRollup`` (and ``OfficerDailyRollup``) row from the dossier log in one set-based
+SQL statement each.
 
 The statement replays ``rollups.transition_counters`` for all events at once: window functions give
 each event the state before it (received yet? due date?), ``DueDateChange`` gives the due date after
@@ -27,14 +28,18 @@ from dichvucong.reports.constants import NO_DUE, PENDING_STATUSES, RESOLVED_STAT
 from dichvucong.reports.models import (
     COUNTER_FIELDS,
     MONTHLY_COUNTER_FIELDS,
+    OFFICER_COUNTER_FIELDS,
     DailyRollup,
     DueDateChange,
     MonthlyRollup,
+    OfficerDailyRollup,
+    OfficerMonthlyRollup,
     StockMonth,
     StockOpening,
+    YearlyRollup,
 )
-from dichvucong.reports.rollups import _ENTRY_COUNTERS, local_day
-from dichvucong.reports.stock import advance_openings
+from dichvucong.reports.rollups import _ENTRY_COUNTERS, OFFICER_ROLES, local_day
+from dichvucong.reports.stock import refresh_today_opening
 
 
 def _local_date(column: str) -> str:
@@ -57,8 +62,8 @@ def _in(values: frozenset[int] | set[int]) -> str:
     return "(" + ", ".join(str(int(v)) for v in sorted(values)) + ")"
 
 
-def rebuild_sql() -> str:
-    t = {
+def _tables() -> dict[str, str]:
+    return {
         "event": DossierEvent._meta.db_table,
         "dossier": Dossier._meta.db_table,
         "agency": Agency._meta.db_table,
@@ -66,27 +71,21 @@ def rebuild_sql() -> str:
         "field": Field._meta.db_table,
         "due": DueDateChange._meta.db_table,
         "rollup": DailyRollup._meta.db_table,
+        "officer_daily": OfficerDailyRollup._meta.db_table,
     }
+
+
+def _replay_cte() -> str:
+    """``WITH ev, st, tr, fl``: every status-bearing event with the state before and after it
+    (``pb``/``pa``: pending before/after, ``dbd``/``dad``: due-day buckets, ``due_before``), its dossier's
+    dimensions and its actor. Shared by the dossier and the officer rollups, so both count the same
+    transitions."""
+    t = _tables()
     received = f"'{EventAction.RECEIVED.value}'"
     pending = _in(PENDING_STATUSES)
     wards = ", ".join(f"'{kind}'" for kind in sorted(WARD_LEVEL_KINDS))
     no_due = _no_due()
     order = "PARTITION BY dossier_id ORDER BY at, id"
-    entries = "".join(
-        f", CASE WHEN ts = {status} AND fs <> {status} THEN 1 ELSE 0 END AS {name}"
-        for status, name in _ENTRY_COUNTERS.items()
-    )
-    resolved = f"pb = 1 AND pa = 0 AND ts = {RESOLVED_STATUS}"
-    columns = ", ".join(COUNTER_FIELDS)
-    sums = ", ".join(f"SUM({c})" for c in COUNTER_FIELDS)
-    moved = "pb = 1 AND pa = 1 AND dbd <> dad"
-    moved_columns = {
-        "shifted_out": "1",
-        "supplement_out": f"CASE WHEN fs = {SUPPLEMENT_STATUS} AND ts <> {SUPPLEMENT_STATUS} "
-        "THEN 1 ELSE 0 END",
-    }
-    moved_out = ", ".join(f"{moved_columns.get(c, '0')} AS {c}" for c in COUNTER_FIELDS)
-    any_counter = " + ".join(f"SUM({c})" for c in COUNTER_FIELDS)
     return f"""
 WITH ev AS (
   SELECT e.id, e.dossier_id, e.at, e.action,
@@ -95,7 +94,8 @@ WITH ev AS (
          MAX(CASE WHEN e.action = {received} THEN 1 ELSE 0 END)
            OVER (PARTITION BY e.dossier_id ORDER BY e.at, e.id ROWS UNBOUNDED PRECEDING) AS ra,
          (SELECT c.id FROM {t["due"]} c WHERE c.dossier_id = e.dossier_id AND c.event_id <= e.id
-           ORDER BY c.event_id DESC LIMIT 1) AS log_id
+           ORDER BY c.event_id DESC LIMIT 1) AS log_id,
+         e.actor_id, e.actor_role, e.agency_id AS event_agency_id
   FROM {t["event"]} e
   WHERE e.from_status IS NOT NULL OR e.to_status IS NOT NULL
 ), st AS (
@@ -122,10 +122,20 @@ WITH ev AS (
          CASE WHEN ts = {SUPPLEMENT_STATUS} THEN {no_due}
               ELSE COALESCE({_local_date("due_after")}, {no_due}) END AS dad
   FROM tr
-), flows AS (
-  SELECT day, agency_id, procedure_id, field_code, level, channel,
-         CASE WHEN pa = 1 THEN dad WHEN pb = 1 THEN dbd ELSE {no_due} END AS due_day,
-         CASE WHEN pb = 0 AND pa = 1 AND action = {received} THEN 1 ELSE 0 END AS received,
+)"""  # noqa: S608 - table names from the models, values from constants
+
+
+def _event_flows() -> str:
+    """The counters of ``transition_counters``' first row (the event's own bucket), as SQL columns of
+    ``fl``, in ``COUNTER_FIELDS`` order."""
+    received = f"'{EventAction.RECEIVED.value}'"
+    entries = "".join(
+        f", CASE WHEN ts = {status} AND fs <> {status} THEN 1 ELSE 0 END AS {name}"
+        for status, name in _ENTRY_COUNTERS.items()
+    )
+    resolved = f"pb = 1 AND pa = 0 AND ts = {RESOLVED_STATUS}"
+    moved = "pb = 1 AND pa = 1 AND dbd <> dad"
+    return f"""CASE WHEN pb = 0 AND pa = 1 AND action = {received} THEN 1 ELSE 0 END AS received,
          CASE WHEN {resolved} AND due_before IS NOT NULL AND day < dbd THEN 1 ELSE 0 END AS resolved_early,
          CASE WHEN {resolved} AND (due_before IS NULL OR (day >= dbd AND at <= due_before))
               THEN 1 ELSE 0 END AS resolved_on_time,
@@ -137,7 +147,27 @@ WITH ev AS (
          CASE WHEN ts = {SUPPLEMENT_STATUS} AND fs <> {SUPPLEMENT_STATUS} THEN 1 ELSE 0 END AS supplement_in,
          CASE WHEN fs = {SUPPLEMENT_STATUS} AND ts <> {SUPPLEMENT_STATUS} AND NOT ({moved})
               THEN 1 ELSE 0 END AS supplement_out
-         {entries}
+         {entries}"""
+
+
+def rebuild_sql() -> str:
+    """All ``DailyRollup`` rows from the log (the table must be empty)."""
+    t = _tables()
+    no_due = _no_due()
+    columns = ", ".join(COUNTER_FIELDS)
+    sums = ", ".join(f"SUM({c})" for c in COUNTER_FIELDS)
+    moved = "pb = 1 AND pa = 1 AND dbd <> dad"
+    moved_columns = {
+        "shifted_out": "1",
+        "supplement_out": f"CASE WHEN fs = {SUPPLEMENT_STATUS} AND ts <> {SUPPLEMENT_STATUS} "
+        "THEN 1 ELSE 0 END",
+    }
+    moved_out = ", ".join(f"{moved_columns.get(c, '0')} AS {c}" for c in COUNTER_FIELDS)
+    any_counter = " + ".join(f"SUM({c})" for c in COUNTER_FIELDS)
+    return f"""{_replay_cte()}, flows AS (
+  SELECT day, agency_id, procedure_id, field_code, level, channel,
+         CASE WHEN pa = 1 THEN dad WHEN pb = 1 THEN dbd ELSE {no_due} END AS due_day,
+         {_event_flows()}
   FROM fl
   UNION ALL
   SELECT day, agency_id, procedure_id, field_code, level, channel, dbd AS due_day, {moved_out}
@@ -148,6 +178,29 @@ SELECT day, agency_id, procedure_id, field_code, level, channel, due_day, {sums}
 FROM flows
 GROUP BY day, agency_id, procedure_id, field_code, level, channel, due_day
 HAVING {any_counter} > 0
+ORDER BY day
+"""  # noqa: S608 - table names from the models, values from constants
+
+
+def officer_sql() -> str:
+    """All ``OfficerDailyRollup`` rows from the log (the table must be empty): the events performed in
+    an officer role, with the same per-event counters as the dossier rows plus one step each."""
+    t = _tables()
+    counted = [c for c in OFFICER_COUNTER_FIELDS if c != "steps"]
+    columns = ", ".join(OFFICER_COUNTER_FIELDS)
+    sums = ", ".join([*(f"SUM({c})" for c in counted), "COUNT(*)"])
+    roles = ", ".join(f"'{role}'" for role in sorted(OFFICER_ROLES))
+    keys = "day, officer_agency_id, actor_id, actor_role, field_code"
+    return f"""{_replay_cte()}, flows AS (
+  SELECT day, COALESCE(event_agency_id, agency_id) AS officer_agency_id, actor_id, actor_role, field_code,
+         {_event_flows()}
+  FROM fl
+  WHERE actor_id IS NOT NULL AND actor_role IN ({roles})
+)
+INSERT INTO {t["officer_daily"]} (day, agency_id, officer_id, role, field_code, {columns})
+SELECT {keys}, {sums}
+FROM flows
+GROUP BY {keys}
 ORDER BY day
 """  # noqa: S608 - table names from the models, values from constants
 
@@ -176,6 +229,43 @@ ORDER BY 1
 """  # noqa: S608 - table names from the models
 
 
+def yearly_sql() -> str:
+    """Sum the monthly rows per year into ``YearlyRollup`` (which must be empty)."""
+    columns = ", ".join(MONTHLY_COUNTER_FIELDS)
+    sums = ", ".join(f"SUM({c})" for c in MONTHLY_COUNTER_FIELDS)
+    year = year_of("month")
+    table = YearlyRollup._meta.db_table
+    return f"""
+INSERT INTO {table} (year, agency_id, procedure_id, field_code, level, channel, {columns})
+SELECT {year}, agency_id, procedure_id, field_code, level, channel, {sums}
+FROM {MonthlyRollup._meta.db_table}
+GROUP BY {year}, agency_id, procedure_id, field_code, level, channel
+ORDER BY 1
+"""  # noqa: S608 - table names from the models
+
+
+def year_of(column: str) -> str:
+    """SQL for 1 January of the year of a date column."""
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('year', {column}) AS date)"
+    return f"date({column}, 'start of year')"
+
+
+def officer_monthly_sql() -> str:
+    """Sum the officer daily rows per month into ``OfficerMonthlyRollup`` (which must be empty)."""
+    columns = ", ".join(OFFICER_COUNTER_FIELDS)
+    sums = ", ".join(f"SUM({c})" for c in OFFICER_COUNTER_FIELDS)
+    month = month_of("day")
+    keys = "agency_id, officer_id, role, field_code"
+    return f"""
+INSERT INTO {OfficerMonthlyRollup._meta.db_table} (month, {keys}, {columns})
+SELECT {month}, {keys}, {sums}
+FROM {OfficerDailyRollup._meta.db_table}
+GROUP BY {month}, {keys}
+ORDER BY 1
+"""  # noqa: S608 - table names from the models
+
+
 def baseline_due_dates_sql() -> str:
     """A ``DueDateChange`` at the reception of every received dossier that has none (bulk-loaded ones),
     with its current due date: later events then see the due date they start from and log any move."""
@@ -191,16 +281,22 @@ GROUP BY e.dossier_id
 
 
 def rebuild_rollups() -> int:
-    """Delete and recompute all rollups (daily, monthly, and the monthly openings up to this month) in
-    one transaction; the number of daily rollup rows written."""
+    """Delete and recompute all rollups (daily, monthly, yearly, the officers' daily and monthly, and
+    the monthly openings up to this month) in one transaction; the number of daily rollup rows written."""
     with transaction.atomic():
         StockOpening.objects.all().delete()
         StockMonth.objects.all().delete()
+        OfficerMonthlyRollup.objects.all().delete()
+        OfficerDailyRollup.objects.all().delete()
+        YearlyRollup.objects.all().delete()
         MonthlyRollup.objects.all().delete()
         DailyRollup.objects.all().delete()
         with connection.cursor() as cursor:
             cursor.execute(baseline_due_dates_sql())
             cursor.execute(rebuild_sql())
             cursor.execute(monthly_sql())
-        advance_openings(until=local_day(clock.now()))
+            cursor.execute(yearly_sql())
+            cursor.execute(officer_sql())
+            cursor.execute(officer_monthly_sql())
+        refresh_today_opening(today=local_day(clock.now()))
         return DailyRollup.objects.count()

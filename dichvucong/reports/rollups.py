@@ -29,6 +29,10 @@ Each event is a transition (status before → after, received before/after, due 
 ``dossiers.hooks`` listener) applies them with an upsert in the event's own transaction, so rollups
 commit or roll back with the event. ``rebuild.py`` computes the same increments for the whole log in
 SQL. Actions this module does not know change counters only through the statuses and due date.
+
+An event performed in an officer role (``DossierEvent.actor_role``, an ``accounts.Role`` value) also
+counts for its actor: the same increments, summed, plus one ``steps``, in ``OfficerDailyRollup`` and
+``OfficerMonthlyRollup`` (officer, title, the agency acted for, field), by the same listener.
 """
 
 from __future__ import annotations
@@ -39,9 +43,10 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone
 
+from dichvucong.accounts.constants import Role
 from dichvucong.agencies.constants import WARD_LEVEL_KINDS
 from dichvucong.dossiers.constants import EventAction
 from dichvucong.reports.constants import (
@@ -56,9 +61,16 @@ from dichvucong.reports.models import (
     KEY_FIELDS,
     MONTHLY_COUNTER_FIELDS,
     MONTHLY_KEY_FIELDS,
+    OFFICER_COUNTER_FIELDS,
+    OFFICER_KEY_FIELDS,
+    OFFICER_MONTHLY_KEY_FIELDS,
+    YEARLY_KEY_FIELDS,
     DailyRollup,
     DueDateChange,
     MonthlyRollup,
+    OfficerDailyRollup,
+    OfficerMonthlyRollup,
+    YearlyRollup,
 )
 from dichvucong.reports.stock import add_to_openings
 
@@ -76,6 +88,8 @@ PENDING_SIGNS = {
 }
 # Status entries counted as they happen: status code → counter.
 _ENTRY_COUNTERS = {7: "withdrawn", 3: "refused", 8: "stopped", 10: "returned"}
+# An event counts for its actor in the officer rollups when it was performed in one of these roles.
+OFFICER_ROLES: frozenset[str] = frozenset(Role.values)
 
 
 def local_day(moment: datetime) -> date:
@@ -177,9 +191,13 @@ def record_event(event: DossierEvent) -> None:
             due_after=due_after,
         )
     )
+    dims: dict[str, Any] | None = None
+    if event.actor_id is not None and event.actor_role in OFFICER_ROLES:
+        dims = _dimensions(dossier.pk)
+        _record_officer_event(event, increments, field_code=dims["field_code"])
     if not increments:
         return
-    dims = _dimensions(dossier.pk)
+    dims = dims or _dimensions(dossier.pk)
     day = local_day(event.at)
     monthly: dict[str, int] = {}
     for key_due_day, counters in increments:
@@ -194,6 +212,40 @@ def record_event(event: DossierEvent) -> None:
         )
     if any(monthly.values()):
         add_to_monthly(month=day.replace(day=1), counters=monthly, **dims)
+
+
+def officer_counters(increments: list[tuple[date, dict[str, int]]]) -> dict[str, int]:
+    """What an officer's event did (``OFFICER_COUNTER_FIELDS``), from its ``transition_counters``: the
+    same definitions as the dossier figures, plus one step of work whatever the event changed."""
+    counters = dict.fromkeys(OFFICER_COUNTER_FIELDS, 0)
+    for _due_day, found in increments:
+        for name, value in found.items():
+            if name in counters:
+                counters[name] += value
+    counters["steps"] = 1
+    return counters
+
+
+def _record_officer_event(
+    event: DossierEvent, increments: list[tuple[date, dict[str, int]]], *, field_code: str
+) -> None:
+    """Add an officer's event to the officer rollups, daily and monthly (two upserts, same transaction),
+    keyed by the agency the officer acted for (the event's), the officer, the title they acted in."""
+    day = local_day(event.at)
+    counters = officer_counters(increments)
+    agency_id = event.agency_id or event.dossier.agency_id
+    key = [agency_id, event.actor_id, event.actor_role, field_code]
+    adapt = connection.ops.adapt_datefield_value
+    values = [counters[name] for name in OFFICER_COUNTER_FIELDS]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _upsert_sql(OfficerDailyRollup, OFFICER_KEY_FIELDS, OFFICER_COUNTER_FIELDS),
+            [adapt(day), *key, *values],
+        )
+        cursor.execute(
+            _upsert_sql(OfficerMonthlyRollup, OFFICER_MONTHLY_KEY_FIELDS, OFFICER_COUNTER_FIELDS),
+            [adapt(day.replace(day=1)), *key, *values],
+        )
 
 
 def _dimensions(dossier_id: int) -> dict[str, Any]:
@@ -212,7 +264,7 @@ def _dimensions(dossier_id: int) -> dict[str, Any]:
 
 
 def _upsert_sql(
-    model: type[DailyRollup] | type[MonthlyRollup] = DailyRollup,
+    model: type[models.Model] = DailyRollup,
     keys: tuple[str, ...] = KEY_FIELDS,
     counters: tuple[str, ...] = COUNTER_FIELDS,
 ) -> str:
@@ -258,9 +310,13 @@ def add_to_monthly(
     channel: int,
     counters: dict[str, int],
 ) -> None:
-    """Add the period flows among ``counters`` to the month's row of this key (same upsert)."""
-    params: list[object] = [connection.ops.adapt_datefield_value(month), agency_id, procedure_id]
-    params += [field_code, level, channel]
+    """Add the period flows among ``counters`` to the rows of this key for the month and for its year
+    (same upsert)."""
+    params: list[object] = [agency_id, procedure_id, field_code, level, channel]
     params += [counters.get(name, 0) for name in MONTHLY_COUNTER_FIELDS]
+    adapt = connection.ops.adapt_datefield_value
     with connection.cursor() as cursor:
-        cursor.execute(_upsert_sql(MonthlyRollup, MONTHLY_KEY_FIELDS, MONTHLY_COUNTER_FIELDS), params)
+        sql = _upsert_sql(MonthlyRollup, MONTHLY_KEY_FIELDS, MONTHLY_COUNTER_FIELDS)
+        cursor.execute(sql, [adapt(month), *params])
+        sql = _upsert_sql(YearlyRollup, YEARLY_KEY_FIELDS, MONTHLY_COUNTER_FIELDS)
+        cursor.execute(sql, [adapt(month.replace(month=1)), *params])

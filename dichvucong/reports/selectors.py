@@ -22,7 +22,7 @@ from dichvucong.dossiers.constants import SubmissionChannel
 from dichvucong.procedures.models import Field, Procedure
 from dichvucong.reports.constants import MAX_PERIOD_YEARS, GroupBy, ReportLevel
 from dichvucong.reports.errors import ReportError, ReportErrorCode
-from dichvucong.reports.models import DailyRollup, MonthlyRollup, StockMonth, StockOpening
+from dichvucong.reports.models import DailyRollup, MonthlyRollup, StockMonth, StockOpening, YearlyRollup
 from dichvucong.reports.stock import month_start, next_month
 
 # The columns of Biểu 06 (plus the other counts the public asks for), in the order of the form.
@@ -135,13 +135,15 @@ def _scoped(qs: QuerySet[Any], scope: ReportScope) -> QuerySet[Any]:
 @dataclass(frozen=True)
 class _Plan:
     """Which rows a period reads (ADR 0004). Days are half-open ranges ``[a, b)``; ``a`` is ``None``
-    for "from the first day". Flows inside the period come from ``MonthlyRollup`` for its whole months
-    and from ``DailyRollup`` for the partial months at its ends; each stock (before the first day, at
-    the end of the last) from the nearest computed month's openings, corrected by the daily flows
-    between that month's first day and the moment wanted (added, or subtracted when the opening lies
-    after it)."""
+    for "from the first day". Flows inside the period come from ``YearlyRollup`` for its whole years,
+    ``MonthlyRollup`` for its other whole months and ``DailyRollup`` for the partial months at its
+    ends; each stock (before the first day, at the end of the last) from the nearest computed month's
+    openings, corrected by the daily flows between that month's first day and the moment wanted
+    (added, or subtracted when the opening lies after it)."""
 
-    whole_months: tuple[date, date] | None
+    whole_months: tuple[date, date] | None  # every whole month of the period (None: none)
+    whole_years: tuple[date, date] | None  # the whole years among them, read from ``YearlyRollup``
+    month_ranges: tuple[tuple[date, date], ...]  # the other whole months, read from ``MonthlyRollup``
     flow_days: tuple[tuple[date | None, date], ...]
     start_month: date | None
     start_days: tuple[date | None, date] | None
@@ -171,13 +173,21 @@ def _plan(period_from: date, period_to: date) -> _Plan:
 
     first_whole = period_from if period_from.day == 1 else next_month(period_from)
     end_whole = month_start(after)
+    years: tuple[date, date] | None = None
+    months: tuple[tuple[date, date], ...] = ()
     if first_whole < end_whole:
-        whole: tuple[date, date] | None = (first_whole, end_whole)
         flow_days = tuple(r for r in (days(period_from, first_whole), days(end_whole, after)) if r)
+        first_year = first_whole if first_whole.month == 1 else date(first_whole.year + 1, 1, 1)
+        end_year = date(end_whole.year, 1, 1)
+        if first_year < end_year:
+            years = (first_year, end_year)
+            months = tuple((a, b) for a, b in ((first_whole, first_year), (end_year, end_whole)) if a < b)
+        else:
+            months = ((first_whole, end_whole),)
     else:
-        whole, flow_days = None, (cast(tuple[date | None, date], (period_from, after)),)
+        flow_days = (cast(tuple[date | None, date], (period_from, after)),)
     following = next_month(period_from)
-    if period_from.day == 1 and period_from in computed:
+    if period_from in computed:  # a month start, or today's opening
         start_month, start_days, start_sign = period_from, None, 1
     elif following in computed and following <= after:
         start_month, start_days, start_sign = following, days(period_from, following), -1
@@ -186,7 +196,9 @@ def _plan(period_from: date, period_to: date) -> _Plan:
         start_days, start_sign = days(start_month, period_from), 1
     end_month = latest(after)
     return _Plan(
-        whole_months=whole,
+        whole_months=(first_whole, end_whole) if first_whole < end_whole else None,
+        whole_years=years,
+        month_ranges=months,
         flow_days=flow_days,
         start_month=start_month,
         start_days=start_days,
@@ -249,11 +261,15 @@ def _daily_aggregates(plan: _Plan, period_to: date) -> dict[str, Any]:
     return {f"sum_{name}": expression for name, expression in aggregates.items()}
 
 
-def _monthly_aggregates(plan: _Plan) -> dict[str, Any]:
-    assert plan.whole_months is not None
-    first, until = plan.whole_months
-    aggregates = _period_flows(Q(month__gte=first, month__lt=until))
-    return {f"sum_{name}": expression for name, expression in aggregates.items()}
+def _in_months(plan: _Plan) -> Q:
+    condition = Q(pk__in=[])
+    for first, until in plan.month_ranges:
+        condition |= Q(month__gte=first, month__lt=until)
+    return condition
+
+
+def _flow_sums(inside: Q) -> dict[str, Any]:
+    return {f"sum_{name}": expression for name, expression in _period_flows(inside).items()}
 
 
 def _opening_aggregates(plan: _Plan, period_to: date) -> dict[str, Any]:
@@ -313,8 +329,9 @@ def get_form06(
     """Biểu 06 for [``period_from``, ``period_to``] (days, inclusive) within ``scope``, one row per
     value of ``group_by`` (field, agency, procedure, level, channel; ``None``: the total only).
 
-    At most three aggregate queries, each over a bounded number of rows whatever the history's length
-    (``_plan``): the monthly flows of the period's whole months, the daily rows of its partial months
+    At most four aggregate queries, each over a bounded number of rows whatever the history's length
+    (``_plan``): the yearly and monthly flows of the period's whole years and months, the daily rows
+    of its partial months
     (and of the days between a stock and its nearest computed opening), and two months' openings."""
     scope = scope or ReportScope()
     check_period(period_from, period_to)
@@ -325,10 +342,13 @@ def get_form06(
     if plan.day_ranges:
         daily = DailyRollup.objects.filter(_in_days(*plan.day_ranges))
         sources.append((_scoped(daily, scope), _daily_aggregates(plan, period_to)))
-    if plan.whole_months is not None:
-        first, until = plan.whole_months
-        monthly = MonthlyRollup.objects.filter(month__gte=first, month__lt=until)
-        sources.append((_scoped(monthly, scope), _monthly_aggregates(plan)))
+    if plan.month_ranges:
+        monthly = MonthlyRollup.objects.filter(_in_months(plan))
+        sources.append((_scoped(monthly, scope), _flow_sums(Q())))
+    if plan.whole_years is not None:
+        first, until = plan.whole_years
+        yearly = YearlyRollup.objects.filter(year__gte=first, year__lt=until)
+        sources.append((_scoped(yearly, scope), _flow_sums(Q())))
     if plan.opening_months:
         openings = StockOpening.objects.filter(month__in=plan.opening_months)
         sources.append((_scoped(openings, scope), _opening_aggregates(plan, period_to)))

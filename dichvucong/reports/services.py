@@ -25,11 +25,12 @@ from dichvucong.core import clock
 from dichvucong.core.audit import record_audit
 from dichvucong.notifications.services import notify
 from dichvucong.procedures.models import Field
-from dichvucong.reports.constants import ExportFormat, ExportStatus, GroupBy
+from dichvucong.reports.constants import ExportFormat, ExportStatus, GroupBy, OfficerGroupBy
 from dichvucong.reports.errors import ReportError, ReportErrorCode
-from dichvucong.reports.exports import export
+from dichvucong.reports.exports import export, export_filename
 from dichvucong.reports.models import ExportJob, ReportSubscription
-from dichvucong.reports.selectors import ReportScope, check_period, get_form06
+from dichvucong.reports.officers import OfficerReport, get_officer_report
+from dichvucong.reports.selectors import Form06, ReportScope, check_period, get_form06
 
 # The roles whose data scope a report is read with (as the back-office report pages).
 REPORT_ROLES = (Role.UNIT_HEAD, Role.AGENCY_LEADER, Role.CITY_ADMIN, Role.AUDITOR)
@@ -61,7 +62,8 @@ def request_export(
     field: Field | None = None,
     group_by: str | None = None,
 ) -> ExportJob:
-    """Queue Biểu 06 as a ``kind`` file for ``user``; the task starts when the request commits."""
+    """Queue Biểu 06 (or, grouped by officer or title, the officer measures) as a ``kind`` file for
+    ``user``; the task starts when the request commits."""
     _check_kind(kind)
     check_period(period_from, period_to)
     _check_allowed(user, agency)
@@ -103,24 +105,28 @@ def run_export(*, job_id: int) -> ExportJob:
     try:
         _check_allowed(job.requested_by, job.agency)
         field = Field.objects.filter(code=job.field_code).first() if job.field_code else None
-        report = get_form06(
-            period_from=job.period_from,
-            period_to=job.period_to,
-            scope=ReportScope(
-                agency=job.agency,
-                field=field,
-                data_scope=get_data_scope(job.requested_by),
-                roles=REPORT_ROLES,
-            ),
-            group_by=job.group_by or None,
+        scope = ReportScope(
+            agency=job.agency, field=field, data_scope=get_data_scope(job.requested_by), roles=REPORT_ROLES
         )
+        report: Form06 | OfficerReport
+        if job.group_by in OfficerGroupBy.values:
+            report = get_officer_report(
+                period_from=job.period_from, period_to=job.period_to, scope=scope, group_by=job.group_by
+            )
+        else:
+            report = get_form06(
+                period_from=job.period_from,
+                period_to=job.period_to,
+                scope=scope,
+                group_by=job.group_by or None,
+            )
         _set(job, progress=50)
         content = export(report, unit=job.unit, kind=job.kind)
         _set(job, progress=90)
     except ReportError as exc:
         _set(job, status=ExportStatus.FAILED, error=exc.message, finished_at=clock.now())
         return job
-    name = f"bieu-06-vpcp-kstt_{job.period_from:%Y%m%d}-{job.period_to:%Y%m%d}.{job.kind}"
+    name = export_filename(job.group_by, job.period_from, job.period_to, job.kind)
     with transaction.atomic():
         job.file.save(name, ContentFile(content), save=False)
         _set(job, file=job.file.name, status=ExportStatus.DONE, progress=100, finished_at=clock.now())

@@ -6,7 +6,10 @@ reads one month's openings plus at most a month of daily flows before its period
 whatever the length of the history. Openings are a cache of ``DailyRollup``:
 
 * ``advance_openings(until=…)`` computes the missing months up to ``until`` (set-based SQL, one month
-  after the other); the ``advance_stock_openings_task`` runs it, ``rebuild_rollups`` too;
+  after the other); ``rebuild_rollups`` runs it;
+* ``refresh_today_opening(today=…)`` does the same and adds an opening at the start of today (a
+  "month" row dated today), dropping older day openings; the hourly
+  ``advance_stock_openings_task`` runs it, so reports ending today read one day of flows;
 * an event dated before a computed month (a back-dated load) also adds its flows to the openings of
   the later computed months (``add_to_openings``), in its own transaction;
 * on PostgreSQL the computation takes a SHARE lock on the rollups, so it waits for open dossier
@@ -91,6 +94,36 @@ def advance_openings(*, until: date) -> int:
             month, previous = next_month(month), month
             added += 1
         return added
+
+
+def refresh_today_opening(*, today: date) -> bool:
+    """Compute the months' openings up to ``today``, then an opening at the start of ``today`` itself
+    (unless it is a month start), and drop the day openings of earlier days: a report ending today —
+    the dashboards, the current month on the public page — then reads one day of flows after it
+    instead of every day since the 1st. Only month starts are kept in the long run. Whether a day
+    opening was computed."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {DailyRollup._meta.db_table} IN SHARE MODE")
+        advance_openings(until=today)
+        computed = False
+        if today.day != 1 and not StockMonth.objects.filter(month=today).exists():
+            previous = (
+                StockMonth.objects.filter(month__lt=today)
+                .order_by("-month")
+                .values_list("month", flat=True)
+                .first()
+            )
+            _compute_month(today, previous)  # without any month yet: from all the flows before today
+            computed = True
+        stale = list(
+            StockMonth.objects.filter(month__lt=today).exclude(month__day=1).values_list("month", flat=True)
+        )
+        if stale:
+            StockOpening.objects.filter(month__in=stale).delete()
+            StockMonth.objects.filter(month__in=stale).delete()
+        return computed
 
 
 def add_to_openings(*, day: date, key: dict[str, object], pending: int, supplement: int) -> None:

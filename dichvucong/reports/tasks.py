@@ -7,13 +7,14 @@ from celery import shared_task
 from dichvucong.core import clock
 from dichvucong.reports.rollups import local_day
 from dichvucong.reports.services import run_export, send_monthly_reports
-from dichvucong.reports.stock import advance_openings
+from dichvucong.reports.stock import refresh_today_opening
 
 
 @shared_task(name="dichvucong.reports.tasks.advance_stock_openings_task", ignore_result=True)
 def advance_stock_openings_task() -> int:
-    """Beat (hourly is plenty): compute the monthly opening stocks up to this month, if missing."""
-    return advance_openings(until=local_day(clock.now()))
+    """Beat (hourly): compute the monthly opening stocks up to this month, if missing, and today's
+    opening (reports ending today then read one day of flows). Returns whether today's was added."""
+    return int(refresh_today_opening(today=local_day(clock.now())))
 
 
 @shared_task(name="dichvucong.reports.tasks.run_export_task", ignore_result=True)

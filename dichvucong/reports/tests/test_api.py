@@ -59,7 +59,7 @@ def test_a_field_filter_narrows_the_figures(world: f.StatsWorld) -> None:
         ({"to": "2026-03-01"}, "invalid_date"),
         ({"from": "2026-03-01", "to": "2026-03-31", "agency": "999.99.99.Z99"}, "unknown_agency"),
         ({"from": "2026-03-01", "to": "2026-03-31", "field": "khong-co"}, "unknown_field"),
-        ({"from": "2026-03-01", "to": "2026-03-31", "group_by": "officer"}, "invalid_group"),
+        ({"from": "2026-03-01", "to": "2026-03-31", "group_by": "staff"}, "invalid_group"),
     ],
 )
 def test_bad_parameters_get_400_with_a_translated_message(params: dict[str, str], code: str) -> None:
@@ -93,3 +93,48 @@ def test_a_legal_period_can_be_asked_instead_of_dates(world: f.StatsWorld) -> No
     assert (body["from"], body["to"], body["total"]["received_total"]) == ("2025-12-15", "2026-03-14", 2)
     response = Client().get(URL, {"period": "fortnight"})
     assert (response.status_code, response.json()["error"]["code"]) == (400, "invalid_period")
+
+
+def test_officer_measures_are_for_report_officers_within_their_scope(world: f.StatsWorld) -> None:
+    """Given receptions by two counter officers at two wards, when an anonymous client asks for the
+    officer grouping, then 403 with a code (officers' names are not public); when the leader of one
+    ward asks with their session, then only that ward's officer is listed, with the officer measures;
+    grouped by title, the row is the role's name."""
+    from dichvucong.accounts.constants import Role
+    from dichvucong.agencies.tests.factories import make_officer
+    from dichvucong.dossiers import services
+    from dichvucong.security.testing import login_verified
+
+    here, _a = make_officer(agency=world.ward, role=Role.COUNTER_OFFICER)
+    there, _b = make_officer(agency=world.other_ward, role=Role.COUNTER_OFFICER)
+    with f.at(datetime(2026, 3, 3, 9, 0, tzinfo=VN)):
+        for officer, agency in ((here, world.ward), (there, world.other_ward)):
+            services.record_counter_dossier(
+                officer=officer,
+                procedure_version=world.procedure.current_version,
+                agency=agency,
+                applicant=services.ApplicantData(name="Trần Thị Bình"),
+                form_data={},
+                uploads={},
+            )
+    march = {"from": "2026-03-01", "to": "2026-03-31", "group_by": "officer"}
+    anonymous = Client().get(URL, march)
+    assert anonymous.status_code == 403
+    assert anonymous.json()["error"]["code"] == "not_allowed"
+    assert here.full_name not in anonymous.content.decode()
+
+    leader, _c = make_officer(agency=world.ward, role=Role.AGENCY_LEADER)
+    client = Client()
+    login_verified(client, leader)
+    body = client.get(URL, march).json()
+    rows = {row["label"]: (row["agency"], row["received"], row["steps"]) for row in body["rows"]}
+    # The ward's counter officer and the city admin of the fixture (who received a dossier there).
+    assert rows == {here.full_name: (world.ward.name, 1, 1), world.officer.full_name: (world.ward.name, 1, 1)}
+    assert body["total"]["received"] == 2 and body["total"]["on_time_rate"] is None
+    titles = client.get(URL, {**march, "group_by": "title"}).json()
+    assert [(row["code"], row["label"], row["received"]) for row in titles["rows"]] == [
+        ("counter_officer", "Cán bộ một cửa", 1),
+        ("city_admin", "Quản trị thành phố", 1),
+    ]
+    reversed_period = client.get(URL, {**march, "from": "2026-04-01"})
+    assert (reversed_period.status_code, reversed_period.json()["error"]["code"]) == (400, "reversed_period")

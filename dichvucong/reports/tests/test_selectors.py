@@ -251,3 +251,23 @@ def test_a_past_quarter_is_read_from_monthly_rows_and_openings_without_any_daily
     got = report.total.figures
     wanted = {"carried_over": 1, "received_total": 1, "resolved_late": 1, "pending_total": 1}
     assert {name: got[name] for name in wanted} == wanted
+
+
+def test_today_opening_replaces_yesterdays_and_month_starts_stay(world: f.StatsWorld) -> None:
+    """Given a dossier received on 2 March, when today's opening is refreshed on Tuesday 3 and then on
+    Wednesday 4 March, then only Wednesday's opening remains (no month has begun since the first flow), it holds
+    the pending dossier, and a report for Wednesday reads one day of flows after it."""
+    from dichvucong.reports.models import StockMonth, StockOpening
+    from dichvucong.reports.selectors import _plan
+    from dichvucong.reports.stock import refresh_today_opening
+
+    with f.at(moment(MON)):
+        f.record_counter(world, agency=world.ward, procedure=world.procedure)
+    assert refresh_today_opening(today=MON + timedelta(days=1))
+    assert refresh_today_opening(today=MON + timedelta(days=2))
+    wednesday = MON + timedelta(days=2)
+    assert sorted(StockMonth.objects.values_list("month", flat=True)) == [wednesday]
+    assert StockOpening.objects.get(month=wednesday).pending == 1
+    plan = _plan(wednesday, wednesday)
+    assert plan.end_month == wednesday and plan.end_days == (wednesday, wednesday + timedelta(days=1))
+    assert figures(wednesday, wednesday)["pending_total"] == 1

@@ -1,7 +1,10 @@
 """Back-office statistics: Biểu số 06/VPCP/KSTT with filters, totals and the on-time rate, exported to
 XLSX, DOCX and PDF. Leaders, unit heads, city admins and auditors see only their data scope: the
 agency list offers only agencies in scope, and the figures are filtered by the scope on the server
-(``reports.selectors`` applies ``agencies.scopes.restrict``), whatever the query string says."""
+(``reports.selectors`` applies ``agencies.scopes.restrict``), whatever the query string says.
+
+Grouped by officer or by title (chức danh), the report builder shows the officer measures instead
+(``reports.officers``): what each officer did in the period — flows only, no pending stock."""
 
 from __future__ import annotations
 
@@ -26,10 +29,19 @@ from dichvucong.agencies.scopes import restrict
 from dichvucong.core import clock
 from dichvucong.procedures.models import Field
 from dichvucong.reports import services as report_services
-from dichvucong.reports.constants import FORM06_GROUPS, ExportFormat, ExportStatus, GroupBy, PeriodKind
+from dichvucong.reports.constants import (
+    FORM06_GROUPS,
+    OFFICER_COLUMNS,
+    ExportFormat,
+    ExportStatus,
+    GroupBy,
+    OfficerGroupBy,
+    PeriodKind,
+)
 from dichvucong.reports.errors import ReportError
-from dichvucong.reports.exports import CONTENT_TYPES, export
+from dichvucong.reports.exports import CONTENT_TYPES, export, export_filename
 from dichvucong.reports.models import ExportJob, ReportSubscription
+from dichvucong.reports.officers import OfficerReport, OfficerRow, get_officer_report
 from dichvucong.reports.periods import period_bounds
 from dichvucong.reports.selectors import Form06, Form06Row, ReportScope, check_period, get_form06
 from dichvucong.sites.backoffice.access import officer_required
@@ -46,6 +58,18 @@ MEASURES = (
     ("other", gettext_lazy("Khác (rút, từ chối, chờ bổ sung, đã trả)")),
     ("rate", gettext_lazy("Tỷ lệ trước hạn, đúng hạn (%)")),
 )
+# The officer measures each builder measure shows (Biểu 06's "pending" has none: a stock is a dossier's).
+OFFICER_MEASURE_GROUPS = {
+    "received": (gettext_lazy("Hồ sơ cán bộ tiếp nhận"), ("received",)),
+    "resolved": (
+        gettext_lazy("Hồ sơ cán bộ đã giải quyết"),
+        ("resolved_total", "resolved_early", "resolved_on_time", "resolved_late"),
+    ),
+    "other": (
+        gettext_lazy("Việc khác cán bộ đã làm"),
+        ("refused", "supplement_in", "returned", "stopped", "steps"),
+    ),
+}
 
 
 class ReportForm(forms.Form):
@@ -81,7 +105,10 @@ class ReportForm(forms.Form):
         choices=MEASURES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=gettext_lazy("Để trống là tất cả. Tệp tải về luôn theo đủ mẫu Biểu 06."),
+        help_text=gettext_lazy(
+            "Để trống là tất cả. Tệp tải về luôn có đủ các cột (mẫu Biểu 06, hoặc báo cáo theo cán bộ, "
+            "chức danh)."
+        ),
     )
 
     def __init__(self, *args: Any, scope: Any, **kwargs: Any) -> None:
@@ -91,7 +118,11 @@ class ReportForm(forms.Form):
         )
         self.fields["agency"].empty_label = _("Tất cả cơ quan trong phạm vi")
         self.fields["field"].empty_label = _("Tất cả lĩnh vực")
-        self.fields["group_by"].choices = [("", _("Không nhóm (chỉ dòng tổng)")), *GroupBy.choices]
+        self.fields["group_by"].choices = [
+            ("", _("Không nhóm (chỉ dòng tổng)")),
+            (_("Biểu 06 theo"), GroupBy.choices),
+            (_("Kết quả xử lý theo người làm"), OfficerGroupBy.choices),
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -122,29 +153,72 @@ def _unit(form: ReportForm, scope: Any) -> str:
     return _("Các cơ quan thuộc phạm vi dữ liệu của tài khoản")
 
 
-def _report(request: HttpRequest) -> tuple[ReportForm, Form06 | None]:
+Report = Form06 | OfficerReport
+
+
+def _report(request: HttpRequest) -> tuple[ReportForm, Report | None]:
     scope = request.data_scope  # type: ignore[attr-defined]
     form = ReportForm(request.GET or DEFAULT_FILTERS, scope=scope)
     if not form.is_valid():
         return form, None
     data = form.cleaned_data
-    report = get_form06(
-        period_from=data["period_from"],
-        period_to=data["period_to"],
-        scope=ReportScope(agency=data["agency"], field=data["field"], data_scope=scope, roles=REPORT_ROLES),
-        group_by=data["group_by"] or None,
+    report_scope = ReportScope(
+        agency=data["agency"], field=data["field"], data_scope=scope, roles=REPORT_ROLES
     )
+    group_by = data["group_by"] or None
+    report: Report
+    if group_by in OfficerGroupBy.values:
+        report = get_officer_report(
+            period_from=data["period_from"],
+            period_to=data["period_to"],
+            scope=report_scope,
+            group_by=group_by,
+        )
+    else:
+        report = get_form06(
+            period_from=data["period_from"],
+            period_to=data["period_to"],
+            scope=report_scope,
+            group_by=group_by,
+        )
     return form, report
 
 
-def _table_row(row: Form06Row, columns: list[str]) -> dict[str, Any]:
-    return {"label": row.label, "values": [row.figures[c] for c in columns], "rate": row.on_time_rate}
+def _table_row(row: Form06Row | OfficerRow, columns: list[str]) -> dict[str, Any]:
+    """A row of the on-screen table: its label, the other label cells (the officer's agency), figures."""
+    extra = [row.agency] if isinstance(row, OfficerRow) and row.key is not None and row.agency else []
+    return {
+        "label": row.label,
+        "extra": extra,
+        "values": [row.figures[c] for c in columns],
+        "rate": row.on_time_rate,
+    }
 
 
-def _filename(report: Form06, kind: str) -> str:
+def _table(report: Report | None, measures: list[str]) -> dict[str, Any]:
+    """The header groups, the label columns' headers and the measures' columns of the table."""
+    if isinstance(report, OfficerReport):
+        titles = dict(OFFICER_COLUMNS)
+        groups = [
+            (title, [(c, titles[c]) for c in columns])
+            for key, (title, columns) in OFFICER_MEASURE_GROUPS.items()
+            if key in measures
+        ]
+        headers = [OfficerGroupBy(report.group_by).label]
+        if report.group_by == OfficerGroupBy.OFFICER:
+            headers.append(_("Cơ quan"))
+    else:
+        groups = [
+            group for (key, _label), group in zip(MEASURES, FORM06_GROUPS, strict=False) if key in measures
+        ]
+        headers = [GroupBy(report.group_by).label if report and report.group_by else _("Nội dung")]
+    return {"groups": groups, "label_headers": headers}
+
+
+def _filename(report: Report, kind: str) -> str:
     start: date = report.period_from
     end: date = report.period_to
-    return f"bieu-06-vpcp-kstt_{start:%Y%m%d}-{end:%Y%m%d}.{kind}"
+    return export_filename(report.group_by, start, end, kind)
 
 
 @officer_required(roles=REPORT_ROLES)
@@ -159,12 +233,13 @@ def reports(request: HttpRequest) -> HttpResponse:
     ]
     measures = form.cleaned_data.get("measures") if report is not None else None
     measures = measures or [key for key, _label in MEASURES]
-    groups = [group for (key, _label), group in zip(MEASURES, FORM06_GROUPS, strict=False) if key in measures]
-    columns = [column for _title, cols in groups for column, _label in cols]
+    table = _table(report, measures)
+    columns = [column for _title, cols in table["groups"] for column, _label in cols]
     context = {
         "form": form,
         "report": report,
-        "groups": groups,
+        "officer_report": isinstance(report, OfficerReport),
+        **table,
         "show_rate": "rate" in measures,
         "query": query,
         "background_kinds": CONTENT_TYPES,
@@ -172,7 +247,6 @@ def reports(request: HttpRequest) -> HttpResponse:
             "agency"
         ),
         "formats": ExportFormat.choices,
-        "first_header": GroupBy(report.group_by).label if report and report.group_by else _("Nội dung"),
         "rows": [_table_row(row, columns) for row in report.rows] if report else [],
         "total": _table_row(report.total, columns) if report and report.total else None,
         "unit": _unit(form, request.data_scope) if report is not None else "",  # type: ignore[attr-defined]
@@ -258,7 +332,7 @@ def report_job_download(request: HttpRequest, pk: int) -> HttpResponse:
     job = _own_job(request, pk)
     if job.status != ExportStatus.DONE or not job.file:
         raise Http404
-    name = f"bieu-06-vpcp-kstt_{job.period_from:%Y%m%d}-{job.period_to:%Y%m%d}.{job.kind}"
+    name = export_filename(job.group_by, job.period_from, job.period_to, job.kind)
     return FileResponse(
         job.file.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[job.kind]
     )
@@ -272,7 +346,8 @@ def report_subscribe(request: HttpRequest) -> HttpResponse:
     form, report = _report(request)
     back = f"{reverse('backoffice:reports')}?{request.GET.urlencode()}"
     kind = request.POST.get("kind", "")
-    if report is None or kind not in ExportFormat.values:
+    # Subscriptions send Biểu 06 (the officer measures are exported on demand).
+    if report is None or kind not in ExportFormat.values or isinstance(report, OfficerReport):
         messages.error(request, _("Không thể đăng ký nhận báo cáo với điều kiện này."))
         return redirect(back)
     try:
