@@ -16,6 +16,7 @@ from dichvucong.agencies.constants import AgencyKind
 from dichvucong.agencies.tests.factories import make_agency
 from dichvucong.core import clock
 from dichvucong.dossiers.constants import DOSSIER_CODE_RE, DossierStatus, SubmissionChannel
+from dichvucong.dossiers.management.commands import generate_dossiers
 from dichvucong.dossiers.models import Dossier, DossierCodeCounter, DossierEvent
 from dichvucong.procedures.constants import Channel, DurationUnit
 from dichvucong.procedures.tests.factories import make_procedure
@@ -117,3 +118,66 @@ def test_refuses_a_count_below_one(catalog: None) -> None:
     with pytest.raises(CommandError, match="--count"):
         _run("--count", "0")
     assert not Dossier.objects.exists()
+
+
+@pytest.mark.postgres
+def test_copy_writes_the_same_rows_as_inserts(catalog: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Given one seed and one moment, when dossiers are generated with INSERT statements, cleared, then
+    generated again with COPY (PostgreSQL's fast path), then both runs leave the same dossiers (ids,
+    codes, dates, statuses, phone numbers), the same events in the same order and the same counters."""
+    monkeypatch.setattr(generate_dossiers, "BATCH", 150)  # several batches: ids and codes continue
+
+    def snapshot() -> tuple[list[dict[str, object]], list[tuple[object, ...]], list[tuple[object, ...]]]:
+        event_fields = [f.attname for f in DossierEvent._meta.concrete_fields if f.attname != "id"]
+        return (
+            list(Dossier.objects.order_by("id").values()),
+            list(DossierEvent.objects.order_by("id").values_list(*event_fields)),
+            sorted(DossierCodeCounter.objects.values_list("agency_id", "day", "last_number")),
+        )
+
+    arguments = ("--count", "400", "--users", "20", "--years", "1", "--seed", "5", "--workers", "0")
+    with clock.backdated(clock.now()):
+        _run(*arguments, "--no-copy")
+        inserted = snapshot()
+        DossierEvent.objects.all().delete()
+        Dossier.objects.all().delete()
+        DossierCodeCounter.objects.all().delete()
+        _run(*arguments)
+        copied = snapshot()
+
+    dossiers, events, counters = inserted
+    assert len(dossiers) == 400 and len(events) >= 800 and counters
+    assert any(d["applicant_phone"] for d in dossiers) and any(d["code"] for d in dossiers)
+    assert copied == inserted
+
+
+def test_a_run_stopped_half_way_leaves_counters_that_match_the_codes(
+    catalog: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given a run that stops on its third batch, then the two batches written keep their codes and the
+    daily counters hold exactly their last numbers (the next reception neither repeats a code nor
+    leaves a gap), as if the run had asked for those dossiers only."""
+    monkeypatch.setattr(generate_dossiers, "BATCH", 100)
+    write = generate_dossiers._Writer.write
+    calls = 0
+
+    def write_twice(self: object, *args: object) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise RuntimeError("stopped")
+        write(self, *args)
+
+    monkeypatch.setattr(generate_dossiers._Writer, "write", write_twice)
+    with pytest.raises(RuntimeError, match="stopped"):
+        _run("--count", "500", "--users", "10", "--years", "1", "--workers", "0")
+
+    assert Dossier.objects.count() == 200
+    last: dict[tuple[int, str], int] = defaultdict(int)
+    for code, agency_id in Dossier.objects.exclude(code=None).values_list("code", "agency_id"):
+        _prefix, day, number = code.rsplit("-", 2)
+        last[(agency_id, day)] = max(last[(agency_id, day)], int(number))
+    counters = {
+        (c.agency_id, c.day.strftime("%y%m%d")): c.last_number for c in DossierCodeCounter.objects.all()
+    }
+    assert last and counters == dict(last)
