@@ -75,14 +75,22 @@ def _tables() -> dict[str, str]:
     }
 
 
-def _replay_cte() -> str:
+def _replay_cte(*, only_officer_dossiers: bool = False) -> str:
     """``WITH ev, st, tr, fl``: every status-bearing event with the state before and after it
     (``pb``/``pa``: pending before/after, ``dbd``/``dad``: due-day buckets, ``due_before``), its dossier's
     dimensions and its actor. Shared by the dossier and the officer rollups, so both count the same
-    transitions."""
+    transitions. ``only_officer_dossiers``: replay only the dossiers an officer acted on (the officer
+    rollups need nothing else; bulk-loaded history without officers then costs one scan)."""
     t = _tables()
     received = f"'{EventAction.RECEIVED.value}'"
     pending = _in(PENDING_STATUSES)
+    roles = ", ".join(f"'{role}'" for role in sorted(OFFICER_ROLES))
+    officer_dossiers = (
+        f"AND e.dossier_id IN (SELECT o.dossier_id FROM {t['event']} o "  # noqa: S608 - model names
+        f"WHERE o.actor_id IS NOT NULL AND o.actor_role IN ({roles}))"
+        if only_officer_dossiers
+        else ""
+    )
     wards = ", ".join(f"'{kind}'" for kind in sorted(WARD_LEVEL_KINDS))
     no_due = _no_due()
     order = "PARTITION BY dossier_id ORDER BY at, id"
@@ -97,7 +105,7 @@ WITH ev AS (
            ORDER BY c.event_id DESC LIMIT 1) AS log_id,
          e.actor_id, e.actor_role, e.agency_id AS event_agency_id
   FROM {t["event"]} e
-  WHERE e.from_status IS NOT NULL OR e.to_status IS NOT NULL
+  WHERE (e.from_status IS NOT NULL OR e.to_status IS NOT NULL) {officer_dossiers}
 ), st AS (
   SELECT ev.*, d.agency_id, d.procedure_id, d.channel, COALESCE(f.code, '') AS field_code,
          CASE WHEN a.kind IN ({wards}) THEN 'ward' ELSE 'city' END AS level,
@@ -125,29 +133,35 @@ WITH ev AS (
 )"""  # noqa: S608 - table names from the models, values from constants
 
 
-def _event_flows() -> str:
-    """The counters of ``transition_counters``' first row (the event's own bucket), as SQL columns of
-    ``fl``, in ``COUNTER_FIELDS`` order."""
+def _event_flow_columns() -> dict[str, str]:
+    """The counters of ``transition_counters``' first row (the event's own bucket) as SQL expressions
+    over ``fl``, in ``COUNTER_FIELDS`` order."""
     received = f"'{EventAction.RECEIVED.value}'"
-    entries = "".join(
-        f", CASE WHEN ts = {status} AND fs <> {status} THEN 1 ELSE 0 END AS {name}"
-        for status, name in _ENTRY_COUNTERS.items()
-    )
     resolved = f"pb = 1 AND pa = 0 AND ts = {RESOLVED_STATUS}"
     moved = "pb = 1 AND pa = 1 AND dbd <> dad"
-    return f"""CASE WHEN pb = 0 AND pa = 1 AND action = {received} THEN 1 ELSE 0 END AS received,
-         CASE WHEN {resolved} AND due_before IS NOT NULL AND day < dbd THEN 1 ELSE 0 END AS resolved_early,
-         CASE WHEN {resolved} AND (due_before IS NULL OR (day >= dbd AND at <= due_before))
-              THEN 1 ELSE 0 END AS resolved_on_time,
-         CASE WHEN {resolved} AND due_before IS NOT NULL AND day >= dbd AND at > due_before
-              THEN 1 ELSE 0 END AS resolved_late,
-         CASE WHEN pa = 1 AND ((pb = 0 AND action <> {received}) OR (pb = 1 AND dbd <> dad))
-              THEN 1 ELSE 0 END AS shifted_in,
-         CASE WHEN pb = 1 AND pa = 0 AND ts <> {RESOLVED_STATUS} THEN 1 ELSE 0 END AS shifted_out,
-         CASE WHEN ts = {SUPPLEMENT_STATUS} AND fs <> {SUPPLEMENT_STATUS} THEN 1 ELSE 0 END AS supplement_in,
-         CASE WHEN fs = {SUPPLEMENT_STATUS} AND ts <> {SUPPLEMENT_STATUS} AND NOT ({moved})
-              THEN 1 ELSE 0 END AS supplement_out
-         {entries}"""
+    supplement = SUPPLEMENT_STATUS
+    columns = {
+        "received": f"CASE WHEN pb = 0 AND pa = 1 AND action = {received} THEN 1 ELSE 0 END",
+        "resolved_early": f"CASE WHEN {resolved} AND due_before IS NOT NULL AND day < dbd THEN 1 ELSE 0 END",
+        "resolved_on_time": f"CASE WHEN {resolved} AND (due_before IS NULL OR "
+        "(day >= dbd AND at <= due_before)) THEN 1 ELSE 0 END",
+        "resolved_late": f"CASE WHEN {resolved} AND due_before IS NOT NULL AND day >= dbd AND at > due_before"
+        " THEN 1 ELSE 0 END",
+        "shifted_in": f"CASE WHEN pa = 1 AND ((pb = 0 AND action <> {received}) OR (pb = 1 AND dbd <> dad))"
+        " THEN 1 ELSE 0 END",
+        "shifted_out": f"CASE WHEN pb = 1 AND pa = 0 AND ts <> {RESOLVED_STATUS} THEN 1 ELSE 0 END",
+        "supplement_in": f"CASE WHEN ts = {supplement} AND fs <> {supplement} THEN 1 ELSE 0 END",
+        "supplement_out": f"CASE WHEN fs = {supplement} AND ts <> {supplement} AND NOT ({moved})"
+        " THEN 1 ELSE 0 END",
+    }
+    for status, name in _ENTRY_COUNTERS.items():
+        columns[name] = f"CASE WHEN ts = {status} AND fs <> {status} THEN 1 ELSE 0 END"
+    return {name: columns[name] for name in COUNTER_FIELDS}
+
+
+def _event_flows() -> str:
+    """``_event_flow_columns`` as a select list."""
+    return ",\n         ".join(f"{sql} AS {name}" for name, sql in _event_flow_columns().items())
 
 
 def rebuild_sql() -> str:
@@ -162,16 +176,20 @@ def rebuild_sql() -> str:
         "supplement_out": f"CASE WHEN fs = {SUPPLEMENT_STATUS} AND ts <> {SUPPLEMENT_STATUS} "
         "THEN 1 ELSE 0 END",
     }
-    moved_out = ", ".join(f"{moved_columns.get(c, '0')} AS {c}" for c in COUNTER_FIELDS)
+    # Each event gives its own row (k.n = 1) and, when its due date moved, a second one leaving the old
+    # bucket (k.n = 2): one pass over ``fl`` (a CTE read twice would be materialised whole).
+    counters = ",\n         ".join(
+        f"CASE WHEN k.n = 1 THEN {sql} ELSE {moved_columns.get(name, '0')} END AS {name}"
+        for name, sql in _event_flow_columns().items()
+    )
     any_counter = " + ".join(f"SUM({c})" for c in COUNTER_FIELDS)
-    return f"""{_replay_cte()}, flows AS (
+    return f"""{_replay_cte()}, two AS (
+  SELECT 1 AS n UNION ALL SELECT 2
+), flows AS (
   SELECT day, agency_id, procedure_id, field_code, level, channel,
-         CASE WHEN pa = 1 THEN dad WHEN pb = 1 THEN dbd ELSE {no_due} END AS due_day,
-         {_event_flows()}
-  FROM fl
-  UNION ALL
-  SELECT day, agency_id, procedure_id, field_code, level, channel, dbd AS due_day, {moved_out}
-  FROM fl WHERE {moved}
+         CASE WHEN k.n = 2 THEN dbd WHEN pa = 1 THEN dad WHEN pb = 1 THEN dbd ELSE {no_due} END AS due_day,
+         {counters}
+  FROM fl JOIN two k ON k.n = 1 OR ({moved})
 )
 INSERT INTO {t["rollup"]} (day, agency_id, procedure_id, field_code, level, channel, due_day, {columns})
 SELECT day, agency_id, procedure_id, field_code, level, channel, due_day, {sums}
@@ -191,7 +209,7 @@ def officer_sql() -> str:
     sums = ", ".join([*(f"SUM({c})" for c in counted), "COUNT(*)"])
     roles = ", ".join(f"'{role}'" for role in sorted(OFFICER_ROLES))
     keys = "day, officer_agency_id, actor_id, actor_role, field_code"
-    return f"""{_replay_cte()}, flows AS (
+    return f"""{_replay_cte(only_officer_dossiers=True)}, flows AS (
   SELECT day, COALESCE(event_agency_id, agency_id) AS officer_agency_id, actor_id, actor_role, field_code,
          {_event_flows()}
   FROM fl
@@ -292,6 +310,9 @@ def rebuild_rollups() -> int:
         MonthlyRollup.objects.all().delete()
         DailyRollup.objects.all().delete()
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # Sorts and hash aggregates over the whole log: in memory rather than temp files.
+                cursor.execute("SET LOCAL work_mem = '1GB'")
             cursor.execute(baseline_due_dates_sql())
             cursor.execute(rebuild_sql())
             cursor.execute(monthly_sql())
