@@ -31,7 +31,7 @@ from dichvucong.core import clock
 from dichvucong.dossiers.constants import DossierStatus
 from dichvucong.reports import dashboards
 from dichvucong.reports.constants import GroupBy
-from dichvucong.reports.selectors import ReportScope
+from dichvucong.reports.selectors import ReportScope, get_form06
 from dichvucong.sites.backoffice.access import forbidden, officer_required
 from dichvucong.sites.backoffice.report_views import REPORT_ROLES
 
@@ -50,17 +50,24 @@ def _search(within: Agency | None = None, /, **params: Any) -> str:
 def _context(request: HttpRequest, agency: Agency | None) -> dict[str, Any]:
     scope = ReportScope(agency=agency, data_scope=request.data_scope, roles=REPORT_ROLES)  # type: ignore[attr-defined]
     today = timezone.localdate(clock.now())
-    trend = dashboards.list_daily_trend(until=today, scope=scope)
+    window = max(GRID_DAYS, dashboards.TREND_DAYS)
+    activity = dashboards.recent_activity(
+        period_from=today - timedelta(days=window - 1), period_to=today, scope=scope
+    )
+    trend = dashboards.list_daily_trend(until=today, scope=scope, activity=activity)
     grid = dashboards.list_ward_grid(
-        period_from=today - timedelta(days=GRID_DAYS - 1), period_to=today, scope=scope
+        period_from=today - timedelta(days=GRID_DAYS - 1), period_to=today, scope=scope, activity=activity
     )
     day = today.isoformat()
     grid_from = (today - timedelta(days=GRID_DAYS - 1)).isoformat()
-    top_procedures = dashboards.list_top_overdue(day=today, scope=scope, group_by=GroupBy.PROCEDURE)
+    by_procedure = get_form06(period_from=today, period_to=today, scope=scope, group_by=GroupBy.PROCEDURE)
+    top_procedures = dashboards.list_top_overdue(
+        day=today, scope=scope, group_by=GroupBy.PROCEDURE, report=by_procedure
+    )
     top_units = dashboards.list_top_overdue(day=today, scope=scope, group_by=GroupBy.AGENCY)
     return {
         "agency": agency,
-        "today": dashboards.get_today(day=today, scope=scope),
+        "today": dashboards.get_today(day=today, scope=scope, report=by_procedure),
         "trend": trend,
         "trend_data": {
             "days": [point.day.strftime("%d/%m") for point in trend],
