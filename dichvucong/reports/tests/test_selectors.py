@@ -253,10 +253,10 @@ def test_a_past_quarter_is_read_from_monthly_rows_and_openings_without_any_daily
     assert {name: got[name] for name in wanted} == wanted
 
 
-def test_today_opening_replaces_yesterdays_and_month_starts_stay(world: f.StatsWorld) -> None:
+def test_today_opening_replaces_yesterdays(world: f.StatsWorld) -> None:
     """Given a dossier received on 2 March, when today's opening is refreshed on Tuesday 3 and then on
-    Wednesday 4 March, then only Wednesday's opening remains (no month has begun since the first flow), it holds
-    the pending dossier, and a report for Wednesday reads one day of flows after it."""
+    Wednesday 4 March, then only Wednesday's opening remains (no month has begun since the first
+    flow), it holds the pending dossier, and a report for Wednesday reads one day of flows after it."""
     from dichvucong.reports.models import StockMonth, StockOpening
     from dichvucong.reports.selectors import _plan
     from dichvucong.reports.stock import refresh_today_opening
