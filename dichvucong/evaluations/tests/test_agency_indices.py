@@ -261,14 +261,22 @@ def test_index_9_thresholds(
     )
 
 
-def test_index_9_from_online_dossiers_and_online_procedures() -> None:
-    """Given a ward with one fully online procedure and one dossier received online in time, then
-    index 9 is 2; once that dossier is past its due time unresolved, it is 0."""
+def test_index_9_from_online_dossiers_and_online_procedures(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Given a ward with one fully online procedure and one dossier received online in time (on a
+    Wednesday at 09:00, before the afternoon cut-off), then index 9 is 2; once that dossier is past
+    its due time unresolved the next day, it is 0."""
+    from datetime import timedelta
+
+    from dichvucong.core import clock
+    from dichvucong.dossiers.tests.factories import WEDNESDAY_9AM
+
+    monkeypatch.setattr(clock, "now", lambda: WEDNESDAY_9AM)
     world = make_world()
     dossier = make_received(world)
     period = current_quarter()
     assert compute_agency_indices(period, [world.agency.pk])[world.agency.pk]["idx9"] == 2
     Dossier.objects.filter(pk=dossier.pk).update(due_at=dossier.received_at)
+    monkeypatch.setattr(clock, "now", lambda: WEDNESDAY_9AM + timedelta(days=1))
     assert compute_agency_indices(period, [world.agency.pk])[world.agency.pk]["idx9"] == 0
 
 
