@@ -169,6 +169,13 @@ def to_xlsx(sheet: Sheet) -> bytes:
     for c in range(3, width + 1):
         ws.column_dimensions[get_column_letter(c)].width = 12
     ws.freeze_panes = ws.cell(row=sub + 1, column=3)
+    # Printed (or opened and printed) as the paper form: A4 landscape, every column on one page wide.
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header}:{sub}"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -183,7 +190,7 @@ def to_docx(sheet: Sheet) -> bytes:
     document = Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
+    section.page_width, section.page_height = Cm(29.7), Cm(21)  # A4 landscape
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(1.5))
     style = document.styles["Normal"]
@@ -222,6 +229,16 @@ def to_docx(sheet: Sheet) -> bytes:
             if not number:
                 for run in cells[c].paragraphs[0].runs:
                     run.bold = True
+    # The name column takes what the figures leave of the landscape page.
+    usable = section.page_width - section.left_margin - section.right_margin
+    narrow = Cm(1.25)
+    widths = [Cm(0.9), usable - Cm(0.9) - narrow * (width - 2), *([narrow] * (width - 2))]
+    table.autofit = False
+    for column, column_width in zip(table.columns, widths, strict=True):
+        column.width = column_width  # the table grid, which LibreOffice follows
+    for row in table.rows:
+        for cell, cell_width in zip(row.cells, widths, strict=True):
+            cell.width = cell_width
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
