@@ -334,15 +334,10 @@ OFFICER_KEY_FIELDS: tuple[str, ...] = ("day", "agency_id", "officer_id", "role",
 OFFICER_MONTHLY_KEY_FIELDS: tuple[str, ...] = ("month", "agency_id", "officer_id", "role", "field_code")
 
 
-class OfficerDailyRollup(models.Model):
-    """Flows performed by one officer on one local day, in one role (chức danh), at one agency and
-    field: the officer and title dimensions of the report builder (ADR 0004). Flows only: a stock
-    (pending, overdue) belongs to a dossier, not to whoever touched it last. Kept by the same listener
-    in the event's transaction and recomputed by ``rebuild_rollups``."""
+class _OfficerFlows(models.Model):
+    """What officers did, per agency acted for (the event's agency: the dossier's, or the receiving
+    one of a transfer), officer, role and field, over a day or a month."""
 
-    day = models.DateField(_("ngày"))
-    # The agency the officer acted for (the event's agency: the dossier's, or the receiving one of a
-    # transfer).
     agency = models.ForeignKey(
         "agencies.Agency", verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="+"
     )
@@ -363,6 +358,18 @@ class OfficerDailyRollup(models.Model):
     steps = models.IntegerField(_("số bước xử lý"), default=0)
 
     class Meta:
+        abstract = True
+
+
+class OfficerDailyRollup(_OfficerFlows):
+    """Flows performed by one officer on one local day, in one role (chức danh), at one agency and
+    field: the officer and title dimensions of the report builder (ADR 0004). Flows only: a stock
+    (pending, overdue) belongs to a dossier, not to whoever touched it last. Kept by the same listener
+    in the event's transaction and recomputed by ``rebuild_rollups``."""
+
+    day = models.DateField(_("ngày"))
+
+    class Meta:
         verbose_name = _("số liệu thống kê theo cán bộ, theo ngày")
         verbose_name_plural = _("số liệu thống kê theo cán bộ, theo ngày")
         constraints = [
@@ -379,28 +386,11 @@ class OfficerDailyRollup(models.Model):
         return f"{self.day} {self.agency_id} {self.officer_id} {self.role}"
 
 
-class OfficerMonthlyRollup(models.Model):
+class OfficerMonthlyRollup(_OfficerFlows):
     """``OfficerDailyRollup`` summed per calendar month: a report reads its whole months here and only
     its partial months day by day, like ``MonthlyRollup`` (same listener, same transaction)."""
 
     month = models.DateField(_("tháng"))  # the first day of the month
-    agency = models.ForeignKey(
-        "agencies.Agency", verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="+"
-    )
-    officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("cán bộ"), on_delete=models.PROTECT, related_name="+"
-    )
-    role = models.CharField(_("chức danh"), max_length=32)
-    field_code = models.CharField(_("mã lĩnh vực"), max_length=100, blank=True)
-    received = models.IntegerField(_("tiếp nhận"), default=0)
-    resolved_early = models.IntegerField(_("giải quyết trước hạn"), default=0)
-    resolved_on_time = models.IntegerField(_("giải quyết đúng hạn"), default=0)
-    resolved_late = models.IntegerField(_("giải quyết quá hạn"), default=0)
-    refused = models.IntegerField(_("từ chối tiếp nhận"), default=0)
-    supplement_in = models.IntegerField(_("yêu cầu bổ sung"), default=0)
-    returned = models.IntegerField(_("trả kết quả"), default=0)
-    stopped = models.IntegerField(_("dừng xử lý"), default=0)
-    steps = models.IntegerField(_("số bước xử lý"), default=0)
 
     class Meta:
         verbose_name = _("số liệu thống kê theo cán bộ, theo tháng")
