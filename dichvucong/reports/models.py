@@ -1,5 +1,12 @@
 """The statistics read model: daily rollups of the dossier log and the log of due dates they use.
 
+The rollup tables are a cache derived from the dossier log (``rebuild_rollups`` recomputes them), so
+their keys to agencies, procedures and officers are declared without a database constraint
+(``db_constraint=False``): every value comes from a dossier or event row whose own keys are checked,
+and a rebuild at 10 million dossiers writes some 50 million rows whose deferred foreign-key checks
+took 17 minutes at commit. Deleting a referenced agency, procedure or officer is still refused
+(``PROTECT``, enforced by Django).
+
 ``DailyRollup`` has one row per (day, agency, procedure, field, level, channel, due day) holding
 *flows* — how many dossiers entered or left each state that day. Every Biểu 06 figure for a period
 is a sum over rows (``selectors.get_form06``); stock figures (carried over, pending, waiting for a
@@ -45,10 +52,18 @@ class DailyRollup(models.Model):
 
     day = models.DateField(_("ngày"))
     agency = models.ForeignKey(
-        "agencies.Agency", verbose_name=_("cơ quan tiếp nhận"), on_delete=models.PROTECT, related_name="+"
+        "agencies.Agency",
+        verbose_name=_("cơ quan tiếp nhận"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     procedure = models.ForeignKey(
-        "procedures.Procedure", verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="+"
+        "procedures.Procedure",
+        verbose_name=_("thủ tục"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     # The field's code ("" when the procedure version has none): a plain key keeps the upsert simple.
     field_code = models.CharField(_("mã lĩnh vực"), max_length=100, blank=True)
@@ -99,16 +114,25 @@ MONTHLY_COUNTER_FIELDS: tuple[str, ...] = (
 )
 MONTHLY_KEY_FIELDS: tuple[str, ...] = ("month", "agency_id", "procedure_id", "field_code", "level", "channel")
 YEARLY_KEY_FIELDS: tuple[str, ...] = ("year", *MONTHLY_KEY_FIELDS[1:])
+HALF_MONTH_KEY_FIELDS: tuple[str, ...] = ("start", *MONTHLY_KEY_FIELDS[1:])
 
 
 class _PeriodFlows(models.Model):
     """The period flows of ``DailyRollup`` summed over a calendar month or year, without the due day."""
 
     agency = models.ForeignKey(
-        "agencies.Agency", verbose_name=_("cơ quan tiếp nhận"), on_delete=models.PROTECT, related_name="+"
+        "agencies.Agency",
+        verbose_name=_("cơ quan tiếp nhận"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     procedure = models.ForeignKey(
-        "procedures.Procedure", verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="+"
+        "procedures.Procedure",
+        verbose_name=_("thủ tục"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     field_code = models.CharField(_("mã lĩnh vực"), max_length=100, blank=True)
     level = models.CharField(_("cấp"), max_length=8, choices=ReportLevel.choices)
@@ -124,6 +148,32 @@ class _PeriodFlows(models.Model):
 
     class Meta:
         abstract = True
+
+
+class HalfMonthRollup(_PeriodFlows):
+    """The period flows per half month — from the 1st to the 14th, and from the 15th to the month's end —
+    so the legal reporting periods (15th to 14th, Decree 09/2019) and any period starting or ending
+    on those days read whole halves instead of up to a fortnight of daily rows (ADR 0004). Same
+    listener, same rebuild as the monthly rows."""
+
+    start = models.DateField(_("nửa tháng"))  # the 1st or the 15th
+
+    class Meta:
+        verbose_name = _("số liệu thống kê theo nửa tháng")
+        verbose_name_plural = _("số liệu thống kê theo nửa tháng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["start", "agency", "procedure", "field_code", "level", "channel"],
+                name="uniq_half_month_rollup_key",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["start"], name="half_rollup_start"),
+            models.Index(fields=["agency", "start"], name="half_rollup_agency_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start} {self.agency_id} {self.procedure_id} {self.channel}"
 
 
 class MonthlyRollup(_PeriodFlows):
@@ -195,9 +245,10 @@ class DueDateChange(models.Model):
 
 
 class StockMonth(models.Model):
-    """A month whose opening stock (``StockOpening`` rows) has been computed."""
+    """A day whose opening stock (``StockOpening`` rows) has been computed: the 1st and the 15th of
+    each month (the anchors), and today (``stock.refresh_today_opening``)."""
 
-    month = models.DateField(_("tháng"), unique=True)  # the first day of the month
+    month = models.DateField(_("tháng"), unique=True)  # the day (the field keeps its first name)
 
     class Meta:
         verbose_name = _("tháng đã chốt số dư đầu kỳ")
@@ -208,13 +259,18 @@ class StockMonth(models.Model):
 
 
 class StockOpening(models.Model):
-    """Dossiers pending / waiting for a supplement at the start of ``month``, per key and due day: the
-    sums of all ``DailyRollup`` flows before that month, so a stock figure reads one month's openings
-    plus at most a month of daily flows instead of the whole history. Only non-zero rows are kept."""
+    """Dossiers pending / waiting for a supplement at the start of the day ``month`` (the 1st or the 15th
+    of a month, or today), per key and due day: the sums of all ``DailyRollup`` flows before that day,
+    so a stock figure reads one opening plus at most a week of daily flows instead of the whole
+    history. Only non-zero rows are kept."""
 
     month = models.DateField(_("tháng"))
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
-    procedure = models.ForeignKey("procedures.Procedure", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
+    procedure = models.ForeignKey(
+        "procedures.Procedure", on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     field_code = models.CharField(max_length=100, blank=True)
     level = models.CharField(max_length=8, choices=ReportLevel.choices)
     channel = models.PositiveSmallIntegerField(choices=SubmissionChannel.choices)
@@ -339,10 +395,18 @@ class _OfficerFlows(models.Model):
     one of a transfer), officer, role and field, over a day or a month."""
 
     agency = models.ForeignKey(
-        "agencies.Agency", verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="+"
+        "agencies.Agency",
+        verbose_name=_("cơ quan"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("cán bộ"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cán bộ"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     # The role the officer acted in (``DossierEvent.actor_role``, an ``accounts.Role`` value).
     role = models.CharField(_("chức danh"), max_length=32)

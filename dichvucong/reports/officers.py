@@ -3,7 +3,7 @@
 The report builder's officer and title dimensions (issue 9). Flows only — received, resolved early /
 on time / late, refused, supplement requested, returned, stopped, and the steps of work done — summed
 over ``OfficerMonthlyRollup`` for the period's whole months and ``OfficerDailyRollup`` for its partial
-months (the same ``selectors._plan`` as Biểu 06), within the viewer's scope (``selectors._scoped``: the
+months (``_month_split``), within the viewer's scope (``selectors._scoped``: the
 agency subtree, the field, the officer's data scope, applied to the agency the officer acted for).
 Stocks (pending, overdue) are a dossier's, not an officer's, so there are none here.
 """
@@ -11,7 +11,7 @@ Stocks (pending, overdue) are a dossier's, not an officer's, so there are none h
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -24,7 +24,9 @@ from dichvucong.agencies.models import Agency
 from dichvucong.reports.constants import OFFICER_COLUMNS, OfficerGroupBy
 from dichvucong.reports.errors import ReportError, ReportErrorCode
 from dichvucong.reports.models import OFFICER_COUNTER_FIELDS, OfficerDailyRollup, OfficerMonthlyRollup
-from dichvucong.reports.selectors import ReportScope, _in_days, _plan, _scoped, check_period
+from dichvucong.reports.plan import DayRange
+from dichvucong.reports.selectors import ReportScope, _in_days, _scoped, check_period
+from dichvucong.reports.stock import next_month
 
 # Roles whose holders may read officer measures (the back office report roles).
 OFFICER_REPORT_ROLES: tuple[str, ...] = (Role.UNIT_HEAD, Role.AGENCY_LEADER, Role.CITY_ADMIN, Role.AUDITOR)
@@ -96,14 +98,25 @@ def _labels(group_by: str, keys: list[Any]) -> dict[Any, tuple[str, str, str]]:
     }
 
 
+def _month_split(period_from: date, period_to: date) -> tuple[list[DayRange], tuple[date, date] | None]:
+    """The period's partial months as day ranges, and its whole months as one range (``None``: none)."""
+    after = period_to + timedelta(days=1)
+    first_whole = period_from if period_from.day == 1 else next_month(period_from)
+    end_whole = after.replace(day=1)
+    if first_whole >= end_whole:
+        return [(period_from, after)], None
+    days = [r for r in ((period_from, first_whole), (end_whole, after)) if r[0] < r[1]]
+    return list(days), (first_whole, end_whole)
+
+
 def _sources(period_from: date, period_to: date, scope: ReportScope) -> list[QuerySet[Any]]:
-    """The rollup rows of the period (``_plan``): monthly for whole months, daily for the rest."""
-    plan = _plan(period_from, period_to)
+    """The rollup rows of the period: monthly for whole months, daily for the rest."""
+    flow_days, whole_months = _month_split(period_from, period_to)
     sources: list[QuerySet[Any]] = []
-    if plan.flow_days:
-        sources.append(_scoped(OfficerDailyRollup.objects.filter(_in_days(*plan.flow_days)), scope))
-    if plan.whole_months is not None:
-        first, until = plan.whole_months
+    if flow_days:
+        sources.append(_scoped(OfficerDailyRollup.objects.filter(_in_days(*flow_days)), scope))
+    if whole_months is not None:
+        first, until = whole_months
         monthly = OfficerMonthlyRollup.objects.filter(Q(month__gte=first, month__lt=until))
         sources.append(_scoped(monthly, scope))
     return sources

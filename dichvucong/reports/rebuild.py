@@ -31,6 +31,7 @@ from dichvucong.reports.models import (
     OFFICER_COUNTER_FIELDS,
     DailyRollup,
     DueDateChange,
+    HalfMonthRollup,
     MonthlyRollup,
     OfficerDailyRollup,
     OfficerMonthlyRollup,
@@ -230,19 +231,47 @@ def month_of(column: str) -> str:
     return f"date({column}, 'start of month')"
 
 
-def monthly_sql() -> str:
-    """Sum the daily rows' period flows per month into ``MonthlyRollup`` (which must be empty)."""
+def half_of(column: str) -> str:
+    """SQL for the anchor (the 1st or the 15th) on or before a date column."""
+    if connection.vendor == "postgresql":
+        return (
+            f"(CAST(date_trunc('month', {column}) AS date) + "
+            f"CASE WHEN EXTRACT(DAY FROM {column}) >= 15 THEN 14 ELSE 0 END)"
+        )
+    return (
+        f"(CASE WHEN CAST(strftime('%d', {column}) AS integer) >= 15 "
+        f"THEN date({column}, 'start of month', '+14 days') ELSE date({column}, 'start of month') END)"
+    )
+
+
+def half_month_sql() -> str:
+    """Sum the daily rows' period flows per half month into ``HalfMonthRollup`` (which must be empty)."""
     columns = ", ".join(MONTHLY_COUNTER_FIELDS)
     sums = ", ".join(f"SUM({c})" for c in MONTHLY_COUNTER_FIELDS)
     any_counter = " + ".join(f"SUM({c})" for c in MONTHLY_COUNTER_FIELDS)
-    month = month_of("day")
+    start = half_of("day")
+    table = HalfMonthRollup._meta.db_table
+    return f"""
+INSERT INTO {table} (start, agency_id, procedure_id, field_code, level, channel, {columns})
+SELECT {start}, agency_id, procedure_id, field_code, level, channel, {sums}
+FROM {DailyRollup._meta.db_table}
+GROUP BY {start}, agency_id, procedure_id, field_code, level, channel
+HAVING {any_counter} > 0
+ORDER BY 1
+"""  # noqa: S608 - table names from the models
+
+
+def monthly_sql() -> str:
+    """Sum the half-month rows per month into ``MonthlyRollup`` (which must be empty)."""
+    columns = ", ".join(MONTHLY_COUNTER_FIELDS)
+    sums = ", ".join(f"SUM({c})" for c in MONTHLY_COUNTER_FIELDS)
+    month = month_of("start")
     table = MonthlyRollup._meta.db_table
     return f"""
 INSERT INTO {table} (month, agency_id, procedure_id, field_code, level, channel, {columns})
 SELECT {month}, agency_id, procedure_id, field_code, level, channel, {sums}
-FROM {DailyRollup._meta.db_table}
+FROM {HalfMonthRollup._meta.db_table}
 GROUP BY {month}, agency_id, procedure_id, field_code, level, channel
-HAVING {any_counter} > 0
 ORDER BY 1
 """  # noqa: S608 - table names from the models
 
@@ -299,8 +328,9 @@ GROUP BY e.dossier_id
 
 
 def rebuild_rollups() -> int:
-    """Delete and recompute all rollups (daily, monthly, yearly, the officers' daily and monthly, and
-    the monthly openings up to this month) in one transaction; the number of daily rollup rows written."""
+    """Delete and recompute all rollups (daily, half-month, monthly, yearly, the officers' daily and
+    monthly, and the openings of every 1st and 15th up to today, and today's) in one transaction; the
+    number of daily rollup rows written."""
     with transaction.atomic():
         StockOpening.objects.all().delete()
         StockMonth.objects.all().delete()
@@ -308,6 +338,7 @@ def rebuild_rollups() -> int:
         OfficerDailyRollup.objects.all().delete()
         YearlyRollup.objects.all().delete()
         MonthlyRollup.objects.all().delete()
+        HalfMonthRollup.objects.all().delete()
         DailyRollup.objects.all().delete()
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
@@ -315,6 +346,7 @@ def rebuild_rollups() -> int:
                 cursor.execute("SET LOCAL work_mem = '1GB'")
             cursor.execute(baseline_due_dates_sql())
             cursor.execute(rebuild_sql())
+            cursor.execute(half_month_sql())
             cursor.execute(monthly_sql())
             cursor.execute(yearly_sql())
             cursor.execute(officer_sql())

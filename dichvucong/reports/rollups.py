@@ -58,6 +58,7 @@ from dichvucong.reports.constants import (
 )
 from dichvucong.reports.models import (
     COUNTER_FIELDS,
+    HALF_MONTH_KEY_FIELDS,
     KEY_FIELDS,
     MONTHLY_COUNTER_FIELDS,
     MONTHLY_KEY_FIELDS,
@@ -67,12 +68,13 @@ from dichvucong.reports.models import (
     YEARLY_KEY_FIELDS,
     DailyRollup,
     DueDateChange,
+    HalfMonthRollup,
     MonthlyRollup,
     OfficerDailyRollup,
     OfficerMonthlyRollup,
     YearlyRollup,
 )
-from dichvucong.reports.stock import add_to_openings
+from dichvucong.reports.stock import add_to_openings, anchor_start
 
 if TYPE_CHECKING:
     from dichvucong.dossiers.models import DossierEvent
@@ -211,7 +213,7 @@ def record_event(event: DossierEvent) -> None:
             supplement=counters.get("supplement_in", 0) - counters.get("supplement_out", 0),
         )
     if any(monthly.values()):
-        add_to_monthly(month=day.replace(day=1), counters=monthly, **dims)
+        add_to_period_rollups(day=day, counters=monthly, **dims)
 
 
 def officer_counters(increments: list[tuple[date, dict[str, int]]]) -> dict[str, int]:
@@ -300,9 +302,9 @@ def add_to_rollup(
         cursor.execute(_upsert_sql(), params)
 
 
-def add_to_monthly(
+def add_to_period_rollups(
     *,
-    month: date,
+    day: date,
     agency_id: int,
     procedure_id: int,
     field_code: str,
@@ -310,13 +312,16 @@ def add_to_monthly(
     channel: int,
     counters: dict[str, int],
 ) -> None:
-    """Add the period flows among ``counters`` to the rows of this key for the month and for its year
-    (same upsert)."""
+    """Add the period flows among ``counters`` to the rows of this key for the day's half month, month
+    and year (the same upsert each)."""
     params: list[object] = [agency_id, procedure_id, field_code, level, channel]
     params += [counters.get(name, 0) for name in MONTHLY_COUNTER_FIELDS]
     adapt = connection.ops.adapt_datefield_value
+    buckets = (
+        (HalfMonthRollup, HALF_MONTH_KEY_FIELDS, anchor_start(day)),
+        (MonthlyRollup, MONTHLY_KEY_FIELDS, day.replace(day=1)),
+        (YearlyRollup, YEARLY_KEY_FIELDS, day.replace(month=1, day=1)),
+    )
     with connection.cursor() as cursor:
-        sql = _upsert_sql(MonthlyRollup, MONTHLY_KEY_FIELDS, MONTHLY_COUNTER_FIELDS)
-        cursor.execute(sql, [adapt(month), *params])
-        sql = _upsert_sql(YearlyRollup, YEARLY_KEY_FIELDS, MONTHLY_COUNTER_FIELDS)
-        cursor.execute(sql, [adapt(month.replace(month=1)), *params])
+        for model, keys, start in buckets:
+            cursor.execute(_upsert_sql(model, keys, MONTHLY_COUNTER_FIELDS), [adapt(start), *params])

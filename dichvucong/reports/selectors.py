@@ -1,16 +1,16 @@
 """Reads of the statistics: Biểu số 06/VPCP/KSTT for a period, scope and grouping.
 
-Every figure is a sum over rollup rows (definitions in ``rollups.py``): ``MonthlyRollup`` for a
-period's whole months, ``DailyRollup`` for its partial months, ``StockOpening`` for the stocks (see
-``_plan``); the scope is applied as SQL filters (agency subtree by materialised path, field, and the
-officer's data scope).
+Every figure is a sum over rollup rows (definitions in ``rollups.py``): yearly, monthly and
+half-month flows for a period's whole buckets, daily rows for the few days at its edges, openings for
+the stocks (which rows: ``plan.py``); the scope is applied as SQL filters (agency subtree by
+materialised path, field, and the officer's data scope).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -18,12 +18,22 @@ from django.utils.translation import gettext as _
 
 from dichvucong.agencies.models import Agency
 from dichvucong.agencies.scopes import DataScope, restrict
+from dichvucong.core import clock
 from dichvucong.dossiers.constants import SubmissionChannel
 from dichvucong.procedures.models import Field, Procedure
 from dichvucong.reports.constants import MAX_PERIOD_YEARS, GroupBy, ReportLevel
 from dichvucong.reports.errors import ReportError, ReportErrorCode
-from dichvucong.reports.models import DailyRollup, MonthlyRollup, StockMonth, StockOpening, YearlyRollup
-from dichvucong.reports.stock import month_start, next_month
+from dichvucong.reports.models import (
+    DailyRollup,
+    HalfMonthRollup,
+    MonthlyRollup,
+    StockMonth,
+    StockOpening,
+    YearlyRollup,
+)
+from dichvucong.reports.plan import Plan, plan_period
+from dichvucong.reports.rollups import local_day
+from dichvucong.reports.stock import next_month
 
 # The columns of Biểu 06 (plus the other counts the public asks for), in the order of the form.
 FORM06_COLUMNS: tuple[str, ...] = (
@@ -89,7 +99,18 @@ class Form06:
     total: Form06Row | None = None
 
 
+# Report dates outside these years are refused (a typo such as 0202 or 9999, not a report).
+FIRST_REPORT_YEAR, LAST_REPORT_YEAR = 1900, 2999
+
+
 def check_period(period_from: date, period_to: date) -> None:
+    for day in (period_from, period_to):
+        if not FIRST_REPORT_YEAR <= day.year <= LAST_REPORT_YEAR:
+            raise ReportError(
+                _("Ngày báo cáo phải nằm trong các năm %(first)s–%(last)s.")
+                % {"first": FIRST_REPORT_YEAR, "last": LAST_REPORT_YEAR},
+                code=ReportErrorCode.INVALID_DATE,
+            )
     if period_from > period_to:
         raise ReportError(
             _("Ngày bắt đầu kỳ báo cáo phải trước hoặc bằng ngày kết thúc."),
@@ -132,80 +153,12 @@ def _scoped(qs: QuerySet[Any], scope: ReportScope) -> QuerySet[Any]:
     return qs
 
 
-@dataclass(frozen=True)
-class _Plan:
-    """Which rows a period reads (ADR 0004). Days are half-open ranges ``[a, b)``; ``a`` is ``None``
-    for "from the first day". Flows inside the period come from ``YearlyRollup`` for its whole years,
-    ``MonthlyRollup`` for its other whole months and ``DailyRollup`` for the partial months at its
-    ends; each stock (before the first day, at the end of the last) from the nearest computed month's
-    openings, corrected by the daily flows between that month's first day and the moment wanted
-    (added, or subtracted when the opening lies after it)."""
-
-    whole_months: tuple[date, date] | None  # every whole month of the period (None: none)
-    whole_years: tuple[date, date] | None  # the whole years among them, read from ``YearlyRollup``
-    month_ranges: tuple[tuple[date, date], ...]  # the other whole months, read from ``MonthlyRollup``
-    flow_days: tuple[tuple[date | None, date], ...]
-    start_month: date | None
-    start_days: tuple[date | None, date] | None
-    start_sign: int
-    end_month: date | None
-    end_days: tuple[date | None, date] | None
-
-    @property
-    def day_ranges(self) -> list[tuple[date | None, date]]:
-        ranges = [*self.flow_days, self.start_days, self.end_days]
-        return [r for r in ranges if r is not None]
-
-    @property
-    def opening_months(self) -> list[date]:
-        return sorted({m for m in (self.start_month, self.end_month) if m is not None})
-
-
-def _plan(period_from: date, period_to: date) -> _Plan:
+def _plan(period_from: date, period_to: date) -> Plan:
+    """The rows ``get_form06`` reads for the period (``plan.plan_period``), given the openings computed
+    so far and today's date."""
     after = period_to + timedelta(days=1)
-    computed = set(StockMonth.objects.filter(month__lte=next_month(after)).values_list("month", flat=True))
-
-    def latest(day: date) -> date | None:
-        return max((m for m in computed if m <= day), default=None)
-
-    def days(first: date | None, until: date) -> tuple[date | None, date] | None:
-        return None if first is not None and first >= until else (first, until)
-
-    first_whole = period_from if period_from.day == 1 else next_month(period_from)
-    end_whole = month_start(after)
-    years: tuple[date, date] | None = None
-    months: tuple[tuple[date, date], ...] = ()
-    if first_whole < end_whole:
-        flow_days = tuple(r for r in (days(period_from, first_whole), days(end_whole, after)) if r)
-        first_year = first_whole if first_whole.month == 1 else date(first_whole.year + 1, 1, 1)
-        end_year = date(end_whole.year, 1, 1)
-        if first_year < end_year:
-            years = (first_year, end_year)
-            months = tuple((a, b) for a, b in ((first_whole, first_year), (end_year, end_whole)) if a < b)
-        else:
-            months = ((first_whole, end_whole),)
-    else:
-        flow_days = (cast(tuple[date | None, date], (period_from, after)),)
-    following = next_month(period_from)
-    if period_from in computed:  # a month start, or today's opening
-        start_month, start_days, start_sign = period_from, None, 1
-    elif following in computed and following <= after:
-        start_month, start_days, start_sign = following, days(period_from, following), -1
-    else:
-        start_month = latest(period_from)
-        start_days, start_sign = days(start_month, period_from), 1
-    end_month = latest(after)
-    return _Plan(
-        whole_months=(first_whole, end_whole) if first_whole < end_whole else None,
-        whole_years=years,
-        month_ranges=months,
-        flow_days=flow_days,
-        start_month=start_month,
-        start_days=start_days,
-        start_sign=start_sign,
-        end_month=end_month,
-        end_days=days(end_month, after),
-    )
+    computed = StockMonth.objects.filter(month__lte=next_month(after)).values_list("month", flat=True)
+    return plan_period(period_from, period_to, computed=list(computed), today=local_day(clock.now()))
 
 
 def _in_days(*ranges: tuple[date | None, date] | None) -> Q:
@@ -248,37 +201,41 @@ def _period_flows(inside: Q) -> dict[str, Any]:
     }
 
 
-def _daily_aggregates(plan: _Plan, period_to: date) -> dict[str, Any]:
-    aggregates = _period_flows(_in_days(*plan.flow_days)) if plan.flow_days else {}
+def _daily_aggregates(plan: Plan, period_to: date) -> dict[str, Any]:
+    """Sums over the daily rows: flows added (``sum_``) or subtracted (``neg_``), and the corrections
+    of the two stocks (each signed by where its opening lies)."""
+    aggregates = {}
+    if plan.flows_added:
+        for name, expression in _period_flows(_in_days(*plan.flows_added)).items():
+            aggregates[f"sum_{name}"] = expression
+    if plan.flows_removed:
+        for name, expression in _period_flows(_in_days(*plan.flows_removed)).items():
+            aggregates[f"neg_{name}"] = expression
     if plan.start_days is not None:
-        aggregates["carried_over"] = _sum(_net(plan.start_sign), _in_days(plan.start_days))
+        aggregates["sum_carried_over"] = _sum(_net(plan.start_sign), _in_days(plan.start_days))
     if plan.end_days is not None:
-        at_end = _in_days(plan.end_days)
-        aggregates["pending_total"] = _sum(_net(), at_end)
-        aggregates["pending_overdue"] = _sum(_net(), at_end & Q(due_day__lte=period_to))
-        aggregates["supplement_waiting"] = _sum(F("supplement_in") - F("supplement_out"), at_end)
-    # Aliases must not shadow the model's counter fields.
-    return {f"sum_{name}": expression for name, expression in aggregates.items()}
+        at_end, sign = _in_days(plan.end_days), plan.end_sign
+        waiting = F("supplement_in") - F("supplement_out")
+        if sign < 0:
+            waiting = F("supplement_out") - F("supplement_in")
+        aggregates["sum_pending_total"] = _sum(_net(sign), at_end)
+        aggregates["sum_pending_overdue"] = _sum(_net(sign), at_end & Q(due_day__lte=period_to))
+        aggregates["sum_supplement_waiting"] = _sum(waiting, at_end)
+    return aggregates
 
 
-def _in_months(plan: _Plan) -> Q:
-    condition = Q(pk__in=[])
-    for first, until in plan.month_ranges:
-        condition |= Q(month__gte=first, month__lt=until)
-    return condition
+def _flow_sums(inside: Q, *, prefix: str = "sum_") -> dict[str, Any]:
+    """The period flows of rows matching ``inside``, added (``sum_``) or subtracted (``neg_``)."""
+    return {f"{prefix}{name}": expression for name, expression in _period_flows(inside).items()}
 
 
-def _flow_sums(inside: Q) -> dict[str, Any]:
-    return {f"sum_{name}": expression for name, expression in _period_flows(inside).items()}
-
-
-def _opening_aggregates(plan: _Plan, period_to: date) -> dict[str, Any]:
-    """Openings of the start month give the carried-over stock; of the end month, the final stocks."""
+def _opening_aggregates(plan: Plan, period_to: date) -> dict[str, Any]:
+    """The start opening gives the carried-over stock; the end opening, the final stocks."""
     aggregates: dict[str, Any] = {}
-    if plan.start_month is not None:
-        aggregates["carried_over"] = _sum("pending", Q(month=plan.start_month))
-    if plan.end_month is not None:
-        at_end = Q(month=plan.end_month)
+    if plan.start_opening is not None:
+        aggregates["carried_over"] = _sum("pending", Q(month=plan.start_opening))
+    if plan.end_opening is not None:
+        at_end = Q(month=plan.end_opening)
         aggregates["pending_total"] = _sum("pending", at_end)
         aggregates["pending_overdue"] = _sum("pending", at_end & Q(due_day__lte=period_to))
         aggregates["supplement_waiting"] = _sum("supplement", at_end)
@@ -290,9 +247,13 @@ def _sum(expression: Any, condition: Q | None = None) -> Any:
 
 
 def _add(into: dict[str, Any], raw: dict[str, Any]) -> None:
+    """Add a row's sums into ``into`` (``neg_`` sums are subtracted from the same figure)."""
     for name, value in raw.items():
         if name.startswith("sum_"):
             into[name] = into.get(name, 0) + int(value or 0)
+        elif name.startswith("neg_"):
+            key = f"sum_{name[4:]}"
+            into[key] = into.get(key, 0) - int(value or 0)
 
 
 def _figures(raw: dict[str, Any]) -> dict[str, int]:
@@ -329,10 +290,11 @@ def get_form06(
     """Biểu 06 for [``period_from``, ``period_to``] (days, inclusive) within ``scope``, one row per
     value of ``group_by`` (field, agency, procedure, level, channel; ``None``: the total only).
 
-    At most four aggregate queries, each over a bounded number of rows whatever the history's length
-    (``_plan``): the yearly and monthly flows of the period's whole years and months, the daily rows
-    of its partial months
-    (and of the days between a stock and its nearest computed opening), and two months' openings."""
+    At most seven aggregate queries (usually two to four), each over a bounded number of rows whatever
+    the history's length (``plan.plan_period``): the yearly, monthly and half-month flows of the
+    period's whole buckets (and of a half or month subtracted from them), the daily rows of the few
+    days between its edges and the nearest anchors (and between each stock and its opening), and the
+    openings at both ends."""
     scope = scope or ReportScope()
     check_period(period_from, period_to)
     if group_by is not None and group_by not in _GROUP_COLUMN:
@@ -342,15 +304,24 @@ def get_form06(
     if plan.day_ranges:
         daily = DailyRollup.objects.filter(_in_days(*plan.day_ranges))
         sources.append((_scoped(daily, scope), _daily_aggregates(plan, period_to)))
-    if plan.month_ranges:
-        monthly = MonthlyRollup.objects.filter(_in_months(plan))
+    if plan.halves:
+        halves = HalfMonthRollup.objects.filter(start__in=plan.halves)
+        sources.append((_scoped(halves, scope), _flow_sums(Q())))
+    if plan.months:
+        monthly = MonthlyRollup.objects.filter(month__in=plan.months)
         sources.append((_scoped(monthly, scope), _flow_sums(Q())))
-    if plan.whole_years is not None:
-        first, until = plan.whole_years
-        yearly = YearlyRollup.objects.filter(year__gte=first, year__lt=until)
+    if plan.years:
+        yearly = YearlyRollup.objects.filter(year__in=plan.years)
         sources.append((_scoped(yearly, scope), _flow_sums(Q())))
-    if plan.opening_months:
-        openings = StockOpening.objects.filter(month__in=plan.opening_months)
+    removed_months, removed_halves = plan.removed
+    if removed_months:
+        monthly = MonthlyRollup.objects.filter(month__in=removed_months)
+        sources.append((_scoped(monthly, scope), _flow_sums(Q(), prefix="neg_")))
+    if removed_halves:
+        halves = HalfMonthRollup.objects.filter(start__in=removed_halves)
+        sources.append((_scoped(halves, scope), _flow_sums(Q(), prefix="neg_")))
+    if plan.openings:
+        openings = StockOpening.objects.filter(month__in=plan.openings)
         sources.append((_scoped(openings, scope), _opening_aggregates(plan, period_to)))
     totals: dict[str, Any] = {}
     rows: list[Form06Row] = []

@@ -1,12 +1,13 @@
-"""Monthly opening stocks: the pending and supplement-waiting dossiers at the start of each month.
+"""Opening stocks: the pending and supplement-waiting dossiers at the start of the 1st and the 15th of
+each month (the *anchors*, where the half-month flows begin too) and of today.
 
 A stock figure (carried over, pending, waiting for a supplement) is a sum of flows over all earlier
-days. ``StockOpening`` keeps that sum at each month's start, per rollup key and due day, so a report
-reads one month's openings plus at most a month of daily flows before its period — a few thousand rows
-whatever the length of the history. Openings are a cache of ``DailyRollup``:
+days. ``StockOpening`` keeps that sum at each anchor, per rollup key and due day, so a report reads
+one opening plus at most about a week of daily flows on either side of it — whatever the length of
+the history. Openings are a cache of ``DailyRollup``:
 
-* ``advance_openings(until=…)`` computes the missing months up to ``until`` (set-based SQL, one month
-  after the other); ``rebuild_rollups`` runs it;
+* ``advance_openings(until=…)`` computes every missing anchor up to ``until`` (set-based SQL, each
+  from the computed anchor before it); ``rebuild_rollups`` runs it;
 * ``refresh_today_opening(today=…)`` does the same and adds an opening at the start of today (a
   "month" row dated today), dropping older day openings; the hourly
   ``advance_stock_openings_task`` runs it, so reports ending today read one day of flows;
@@ -39,14 +40,18 @@ def next_month(month: date) -> date:
     return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
-def base_month(period_from: date) -> date | None:
-    """The latest computed month starting on or before ``period_from`` (``None``: none yet)."""
-    return (
-        StockMonth.objects.filter(month__lte=period_from)
-        .order_by("-month")
-        .values_list("month", flat=True)
-        .first()
-    )
+def anchor_start(day: date) -> date:
+    """The anchor (the 1st or the 15th) on or before ``day``."""
+    return day.replace(day=15 if day.day >= 15 else 1)
+
+
+def next_anchor(day: date) -> date:
+    """The first anchor after ``day``."""
+    return day.replace(day=15) if day.day < 15 else next_month(day)
+
+
+def is_anchor(day: date) -> bool:
+    return day.day in (1, 15)
 
 
 def _compute_month(month: date, previous: date | None) -> None:
@@ -74,41 +79,46 @@ def _compute_month(month: date, previous: date | None) -> None:
 
 
 def advance_openings(*, until: date) -> int:
-    """Compute the openings of every month up to the one containing ``until``; how many were added."""
-    target = month_start(until)
+    """Compute the openings of every anchor up to ``until`` that is missing — after the latest one, and
+    any gap before it (the 15ths of an installation that had month starts only); how many were added."""
+    target = anchor_start(until)
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(f"LOCK TABLE {DailyRollup._meta.db_table} IN SHARE MODE")
-        latest = StockMonth.objects.order_by("-month").values_list("month", flat=True).first()
-        if latest is None:
+        computed = sorted(StockMonth.objects.filter(month__lte=target).values_list("month", flat=True))
+        anchors = [day for day in computed if is_anchor(day)]
+        if anchors:
+            anchor = next_anchor(anchors[0])
+        else:
             first_day = DailyRollup.objects.order_by("day").values_list("day", flat=True).first()
             if first_day is None:
                 return 0
-            month, previous = next_month(month_start(first_day)), None
-        else:
-            month, previous = next_month(latest), latest
+            anchor = next_anchor(first_day)
+        have = set(computed)
+        previous = anchors[0] if anchors else None
         added = 0
-        while month <= target:
-            _compute_month(month, previous)
-            month, previous = next_month(month), month
-            added += 1
+        while anchor <= target:
+            if anchor not in have:
+                _compute_month(anchor, previous)
+                added += 1
+            previous, anchor = anchor, next_anchor(anchor)
         return added
 
 
 def refresh_today_opening(*, today: date) -> bool:
-    """Compute the months' openings up to ``today``, then an opening at the start of ``today`` itself
-    (unless it is a month start), and drop the day openings of earlier days: a report ending today —
-    the dashboards, the current month on the public page — then reads one day of flows after it
-    instead of every day since the 1st. Only month starts are kept in the long run. Whether a day
-    opening was computed."""
+    """Compute the anchors' openings up to ``today``, then an opening at the start of ``today`` itself
+    (unless it is an anchor), and drop the day openings of earlier days: a report ending today — the
+    dashboards, the current month on the public page — then reads one day of flows after it instead
+    of every day since the last anchor. Only anchors are kept in the long run. Whether a day opening
+    was computed."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(f"LOCK TABLE {DailyRollup._meta.db_table} IN SHARE MODE")
         advance_openings(until=today)
         computed = False
-        if today.day != 1 and not StockMonth.objects.filter(month=today).exists():
+        if not is_anchor(today) and not StockMonth.objects.filter(month=today).exists():
             previous = (
                 StockMonth.objects.filter(month__lt=today)
                 .order_by("-month")
@@ -118,7 +128,9 @@ def refresh_today_opening(*, today: date) -> bool:
             _compute_month(today, previous)  # without any month yet: from all the flows before today
             computed = True
         stale = list(
-            StockMonth.objects.filter(month__lt=today).exclude(month__day=1).values_list("month", flat=True)
+            StockMonth.objects.filter(month__lt=today)
+            .exclude(month__day__in=(1, 15))
+            .values_list("month", flat=True)
         )
         if stale:
             StockOpening.objects.filter(month__in=stale).delete()

@@ -21,6 +21,7 @@ from dichvucong.dossiers.models import Dossier, DossierEvent
 from dichvucong.dossiers.tests.factories import VN
 from dichvucong.reports.models import (
     COUNTER_FIELDS,
+    HALF_MONTH_KEY_FIELDS,
     KEY_FIELDS,
     MONTHLY_COUNTER_FIELDS,
     MONTHLY_KEY_FIELDS,
@@ -29,6 +30,7 @@ from dichvucong.reports.models import (
     OFFICER_MONTHLY_KEY_FIELDS,
     YEARLY_KEY_FIELDS,
     DailyRollup,
+    HalfMonthRollup,
     MonthlyRollup,
     OfficerDailyRollup,
     OfficerMonthlyRollup,
@@ -81,6 +83,12 @@ CALENDAR_PERIODS = (
     (date(2025, 12, 15), date(2027, 1, 14)),
     (date(2025, 1, 1), date(2026, 4, 30)),
     (date(2025, 1, 15), date(2026, 5, 20)),
+    # Legal quarter and year (15th to 14th: half months and 15th openings), and edges a few days off
+    # an anchor (buckets minus days, or days plus buckets).
+    (date(2026, 3, 15), date(2026, 6, 14)),
+    (date(2025, 12, 15), date(2026, 12, 14)),
+    (date(2026, 3, 10), date(2026, 4, 20)),
+    (date(2026, 3, 18), date(2026, 5, 12)),
 )
 
 
@@ -253,15 +261,21 @@ def _officer_direct_count(timelines: dict[int, list[Snapshot]]) -> dict[str, int
     return c
 
 
+def _halves() -> list[tuple[Any, ...]]:
+    rows = HalfMonthRollup.objects.values_list(*HALF_MONTH_KEY_FIELDS, *MONTHLY_COUNTER_FIELDS)
+    return sorted(row for row in rows if any(row[len(HALF_MONTH_KEY_FIELDS) :]))
+
+
 def _yearly() -> list[tuple[Any, ...]]:
     rows = YearlyRollup.objects.values_list(*YEARLY_KEY_FIELDS, *MONTHLY_COUNTER_FIELDS)
     return sorted(row for row in rows if any(row[len(YEARLY_KEY_FIELDS) :]))
 
 
 def _openings() -> list[tuple[Any, ...]]:
-    """Non-zero opening rows of month starts (a back-dated flow may leave a zero row behind; the
-    rebuild recomputes months, not the opening of the day the listener's run was checkpointed)."""
-    rows = StockOpening.objects.exclude(pending=0, supplement=0).filter(month__day=1)
+    """Non-zero opening rows of anchors, the 1st and the 15th (a back-dated flow may leave a zero row
+    behind; the rebuild recomputes anchors, not the opening of the day the listener's run was
+    checkpointed)."""
+    rows = StockOpening.objects.exclude(pending=0, supplement=0).filter(month__day__in=(1, 15))
     return sorted(rows.values_list("month", *KEY_FIELDS[1:], "pending", "supplement"))
 
 
@@ -300,6 +314,7 @@ def test_every_column_equals_a_direct_count_and_rebuild_agrees(
         if DailyRollup.objects.filter(shifted_in__gt=0).exists():
             event("a due date moved or a dossier re-entered the pending stock")
         incremental, openings, monthly, yearly = _rows(), _openings(), _monthly(), _yearly()
+        halves = _halves()
         officers = _officer_rows()
         totals = {
             name: sum(row[len(OFFICER_KEY_FIELDS) + i] for row in officers[0])
@@ -309,13 +324,18 @@ def test_every_column_equals_a_direct_count_and_rebuild_agrees(
         rebuild_rollups()
         assert _rows() == incremental
         assert _monthly() == monthly
+        assert _halves() == halves
         assert _yearly() == yearly
         assert _officer_rows() == officers
         assert [
             row for row in _openings() if row[0] <= max((r[0] for r in openings), default=first)
         ] == openings
-        # The rebuild computed every month's openings up to today: read the same periods from them.
+        # The rebuild computed every anchor's opening up to today: read the same periods from them,
+        # and again as if today were mid-2027, so no day is free any more and other plans win (a legal
+        # year as a half, a year and a half subtracted).
         _check_periods(periods, timelines, channels)
+        with f.at(datetime(2027, 6, 1, 9, 0, tzinfo=VN)):
+            _check_periods(periods, timelines, channels)
         transaction.set_rollback(True)
 
 
@@ -325,18 +345,28 @@ def _check_periods(
     for start, end in periods:
         report = get_form06(period_from=start, period_to=end, group_by="channel")
         plan = _plan(start, end)
-        if plan.month_ranges:
+        if plan.halves:
+            event("half months read from half-month rows")
+        if plan.months:
             event("whole months read from monthly rows")
-        if plan.whole_years is not None:
+        if plan.years:
             event("whole years read from yearly rows")
+        if plan.flows_removed:
+            event("flows = buckets minus days outside the period")
+        if plan.removed != ((), ()):
+            event("flows = buckets minus a half or month outside the period")
         if plan.start_sign < 0:
-            event("carried over = next month's openings minus the days before it")
-        if plan.start_month is not None and plan.start_days is None:
+            event("carried over = a later opening minus the days before it")
+        if plan.end_sign < 0:
+            event("final stock = a later opening minus the days after the period")
+        if plan.start_opening is not None and plan.start_days is None:
             event("carried over read from openings alone")
-        if plan.end_month is not None and plan.end_days is None:
+        if plan.end_opening is not None and plan.end_days is None:
             event("final stock read from openings alone")
-        if any(m is not None and m.day != 1 for m in (plan.start_month, plan.end_month)):
+        if any(d is not None and d.day not in (1, 15) for d in (plan.start_opening, plan.end_opening)):
             event("a day opening read")
+        if any(d is not None and d.day == 15 for d in (plan.start_opening, plan.end_opening)):
+            event("an opening on the 15th read")
         assert report.total is not None
         assert report.total.figures == _direct_count(timelines, channels, start, end), (start, end)
         for column, value in report.total.figures.items():

@@ -253,6 +253,35 @@ def test_a_past_quarter_is_read_from_monthly_rows_and_openings_without_any_daily
     assert {name: got[name] for name in wanted} == wanted
 
 
+def test_a_legal_period_15th_to_14th_reads_half_months_and_the_15ths_openings_without_any_daily_row(
+    world: f.StatsWorld,
+) -> None:
+    """Given a March dossier resolved on 20 April and an April dossier still pending, with the openings
+    of every 1st and 15th computed, when Biểu 06 is read for the legal period 15 March – 14 May
+    (Decree 09/2019: 15th to 14th), then no daily rollup row is read and the figures match: the March
+    dossier (received 2 March) carried over and resolved, the April one received and pending."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dichvucong.reports.stock import advance_openings
+
+    with f.at(moment(MON)):
+        march = f.record_counter(world, agency=world.ward, procedure=world.procedure)
+    with f.at(moment(date(2026, 4, 6))):
+        f.record_counter(world, agency=world.other_ward, procedure=world.other_procedure)
+    with f.at(moment(date(2026, 4, 20))):
+        f.resolve(world, march)
+    advance_openings(until=date(2026, 6, 1))
+    with CaptureQueriesContext(connection) as queries:
+        report = get_form06(period_from=date(2026, 3, 15), period_to=date(2026, 5, 14))
+    daily_table = DailyRollup._meta.db_table
+    assert not [q["sql"] for q in queries.captured_queries if daily_table in q["sql"]]
+    assert report.total is not None
+    got = report.total.figures
+    wanted = {"carried_over": 1, "received_total": 1, "resolved_total": 1, "pending_total": 1}
+    assert {name: got[name] for name in wanted} == wanted
+
+
 def test_today_opening_replaces_yesterdays(world: f.StatsWorld) -> None:
     """Given a dossier received on 2 March, when today's opening is refreshed on Tuesday 3 and then on
     Wednesday 4 March, then only Wednesday's opening remains (no month has begun since the first
@@ -269,5 +298,5 @@ def test_today_opening_replaces_yesterdays(world: f.StatsWorld) -> None:
     assert sorted(StockMonth.objects.values_list("month", flat=True)) == [wednesday]
     assert StockOpening.objects.get(month=wednesday).pending == 1
     plan = _plan(wednesday, wednesday)
-    assert plan.end_month == wednesday and plan.end_days == (wednesday, wednesday + timedelta(days=1))
+    assert plan.end_opening == wednesday and plan.end_days == (wednesday, wednesday + timedelta(days=1))
     assert figures(wednesday, wednesday)["pending_total"] == 1
