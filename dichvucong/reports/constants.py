@@ -11,6 +11,12 @@ from django.utils.translation import pgettext_lazy
 # Due-day key of a dossier without a fixed return date (and of figures that do not depend on one):
 # later than any real day, so such a dossier is never "overdue" (``due_day <= period end``).
 NO_DUE = date(9999, 12, 31)
+# Due-day key, in an opening (``StockOpening``), of the dossiers whose due day lies more than
+# ``OPENING_DUE_HORIZON_DAYS`` before that opening: one bucket per key instead of one per old due day.
+# Earlier than any report day, so they count as overdue for every period read from that opening
+# (``plan.py`` reads an opening for a moment at most that many days before it).
+LONG_OVERDUE = date(1900, 1, 1)
+OPENING_DUE_HORIZON_DAYS = 31
 
 # A received dossier is being handled (counted as pending) in these statuses (national codes):
 # received, processing, waiting for a supplement, waiting for a payment.

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from dichvucong.reports.constants import OPENING_DUE_HORIZON_DAYS
 from dichvucong.reports.stock import anchor_start, is_anchor, next_anchor, next_month
 
 # Half-open day range [first, until); ``first`` None: from the first day of the history.
@@ -113,7 +114,7 @@ def _days_read(ranges: Iterable[DayRange | None], today: date) -> int:
         for first, until in [r]
         if (first or _HISTORY_START) < min(until, last)
     )
-    total, reached = 0, _HISTORY_START
+    total, reached = 0, date.min
     for first, until in spans:
         first = max(first, reached)
         if first < until:
@@ -175,7 +176,9 @@ def _stock_options(moment: date, computed: list[date]) -> list[tuple[date | None
     options: list[tuple[date | None, DayRange | None, int]] = [
         (before, None if before == moment else (before, moment), 1)
     ]
-    if after is not None:
+    # A later opening folded the dossiers overdue since long before it (``LONG_OVERDUE``): it serves
+    # moments within that horizon only.
+    if after is not None and (after - moment).days <= OPENING_DUE_HORIZON_DAYS:
         options.append((after, (moment, after), -1))
     return options
 

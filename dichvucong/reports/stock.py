@@ -21,10 +21,12 @@ Selectors work without any opening (they then sum flows from the first day).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from typing import cast
 
 from django.db import connection, transaction
 
+from dichvucong.reports.constants import LONG_OVERDUE, OPENING_DUE_HORIZON_DAYS
 from dichvucong.reports.models import DailyRollup, StockMonth, StockOpening
 
 KEY_COLUMNS = ("agency_id", "procedure_id", "field_code", "level", "channel", "due_day")
@@ -54,24 +56,36 @@ def is_anchor(day: date) -> bool:
     return day.day in (1, 15)
 
 
+def opening_due_day(opening: date, due_day: date) -> date:
+    """The due-day key of an opening's row: ``LONG_OVERDUE`` for a due day more than the horizon
+    before the opening (constants), else the day itself."""
+    return LONG_OVERDUE if due_day < opening - timedelta(days=OPENING_DUE_HORIZON_DAYS) else due_day
+
+
 def _compute_month(month: date, previous: date | None) -> None:
+    """Insert the openings of the day ``month`` (an anchor, or today): those of ``previous`` (``None``:
+    none) plus the daily flows from it, old due days folded into ``LONG_OVERDUE``."""
     adapt = connection.ops.adapt_datefield_value
     opening = StockOpening._meta.db_table
     rollup = DailyRollup._meta.db_table
-    keys = ", ".join(KEY_COLUMNS)
+    keys = ", ".join(KEY_COLUMNS[:-1])
+    due = "CASE WHEN due_day < %s THEN %s ELSE due_day END AS due_day"
+    fold = [adapt(month - timedelta(days=OPENING_DUE_HORIZON_DAYS)), adapt(LONG_OVERDUE)]
     sources = [
-        f"SELECT {keys}, {PENDING_FLOW} AS p, {SUPPLEMENT_FLOW} AS s FROM {rollup} WHERE day < %s"  # noqa: S608
+        f"SELECT {keys}, {due}, {PENDING_FLOW} AS p, {SUPPLEMENT_FLOW} AS s FROM {rollup} WHERE day < %s"  # noqa: S608
     ]
-    params: list[object] = [adapt(month)]
+    params: list[object] = [*fold, adapt(month)]
     if previous is not None:
         sources[0] += " AND day >= %s"
         params.append(adapt(previous))
-        sources.append(f"SELECT {keys}, pending AS p, supplement AS s FROM {opening} WHERE month = %s")  # noqa: S608
-        params.append(adapt(previous))
+        sources.append(
+            f"SELECT {keys}, {due}, pending AS p, supplement AS s FROM {opening} WHERE month = %s"  # noqa: S608
+        )
+        params += [*fold, adapt(previous)]
     sql = (
-        f"INSERT INTO {opening} (month, {keys}, pending, supplement) "  # noqa: S608 - model names
-        f"SELECT %s, {keys}, SUM(p), SUM(s) FROM ({' UNION ALL '.join(sources)}) flows "
-        f"GROUP BY {keys} HAVING SUM(p) <> 0 OR SUM(s) <> 0"
+        f"INSERT INTO {opening} (month, {keys}, due_day, pending, supplement) "  # noqa: S608 - model names
+        f"SELECT %s, {keys}, due_day, SUM(p), SUM(s) FROM ({' UNION ALL '.join(sources)}) flows "
+        f"GROUP BY {keys}, due_day HAVING SUM(p) <> 0 OR SUM(s) <> 0"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [adapt(month), *params])
@@ -157,4 +171,5 @@ def add_to_openings(*, day: date, key: dict[str, object], pending: int, suppleme
     values = [key["agency_id"], key["procedure_id"], key["field_code"], key["level"], key["channel"]]
     with connection.cursor() as cursor:
         for month in months:
-            cursor.execute(sql, [adapt(month), *values, adapt(key["due_day"]), pending, supplement])
+            due = opening_due_day(month, cast(date, key["due_day"]))
+            cursor.execute(sql, [adapt(month), *values, adapt(due), pending, supplement])

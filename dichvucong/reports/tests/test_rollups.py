@@ -19,6 +19,7 @@ from dichvucong.dossiers.constants import DossierStatus, SubmissionChannel
 from dichvucong.dossiers.errors import DossierError
 from dichvucong.dossiers.models import Dossier, DossierEvent
 from dichvucong.dossiers.tests.factories import VN
+from dichvucong.reports.constants import LONG_OVERDUE
 from dichvucong.reports.models import (
     COUNTER_FIELDS,
     HALF_MONTH_KEY_FIELDS,
@@ -311,6 +312,8 @@ def test_every_column_equals_a_direct_count_and_rebuild_agrees(
             ]
         )
         _check_periods(periods, timelines, channels)
+        if StockOpening.objects.filter(due_day=LONG_OVERDUE).exists():
+            event("an opening folded dossiers overdue since long before it")
         if DailyRollup.objects.filter(shifted_in__gt=0).exists():
             event("a due date moved or a dossier re-entered the pending stock")
         incremental, openings, monthly, yearly = _rows(), _openings(), _monthly(), _yearly()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from dichvucong.accounts.constants import Role
 from dichvucong.agencies.scopes import get_data_scope
@@ -280,6 +281,27 @@ def test_a_legal_period_15th_to_14th_reads_half_months_and_the_15ths_openings_wi
     got = report.total.figures
     wanted = {"carried_over": 1, "received_total": 1, "resolved_total": 1, "pending_total": 1}
     assert {name: got[name] for name in wanted} == wanted
+
+
+def test_a_dossier_overdue_for_months_is_one_folded_bucket_in_later_openings_and_still_overdue(
+    world: f.StatsWorld,
+) -> None:
+    """Given a dossier received on 2 March (due three working days later) and never resolved, when the
+    openings up to June are computed, then the openings more than a month after its due day keep it
+    under ``LONG_OVERDUE`` (one bucket per key, however old the due days), earlier ones under its
+    due day; and a report for late April still counts it carried over, pending and overdue."""
+    from dichvucong.reports.constants import LONG_OVERDUE
+    from dichvucong.reports.models import StockOpening
+    from dichvucong.reports.stock import advance_openings
+
+    with f.at(moment(MON)):
+        dossier = f.record_counter(world, agency=world.ward, procedure=world.procedure)
+    advance_openings(until=date(2026, 6, 1))
+    due = timezone.localdate(dossier.due_at)
+    assert StockOpening.objects.get(month=date(2026, 3, 15)).due_day == due
+    assert StockOpening.objects.get(month=date(2026, 5, 1)).due_day == LONG_OVERDUE
+    got = figures(date(2026, 4, 20), date(2026, 4, 30))
+    assert (got["carried_over"], got["pending_total"], got["pending_overdue"]) == (1, 1, 1)
 
 
 def test_today_opening_replaces_yesterdays(world: f.StatsWorld) -> None:
