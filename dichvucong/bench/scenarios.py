@@ -220,11 +220,25 @@ def _statistics(ctx: Context) -> RequestMaker | str:
     url = _first_url(("api:statistics",))
     if url is None:
         return "no statistics URL (api:statistics, /api/v1/statistics/) yet"
+    from dichvucong.reports.constants import PeriodKind
+    from dichvucong.reports.periods import period_bounds
+
     today = clock.now().date()
-    # A month, a quarter, a year and ten years; the whole city, then grouped by field and by agency.
+    # The last 30, 91, 365 days and ten years to today, and the last closed calendar and legal month,
+    # quarter and year (the periods Decree 61 reports use); the whole city, then by field and by agency.
+    periods = [(today - dt.timedelta(days=days), today) for days in (30, 91, 365, 3650)]
+    for kind in (
+        PeriodKind.MONTH,
+        PeriodKind.QUARTER,
+        PeriodKind.YEAR,
+        PeriodKind.LEGAL_MONTH,
+        PeriodKind.LEGAL_QUARTER,
+        PeriodKind.LEGAL_YEAR,
+    ):
+        periods.append(period_bounds(kind, period_bounds(kind, today)[0] - dt.timedelta(days=1)))
     queries = [
-        {"from": (today - dt.timedelta(days=days)).isoformat(), "to": today.isoformat(), **group}
-        for days in (30, 91, 365, 3650)
+        {"from": first.isoformat(), "to": last.isoformat(), **group}
+        for first, last in periods
         for group in ({}, {"group_by": "field"}, {"group_by": "agency"})
     ]
     return lambda i: Request(url + "?" + urlencode(queries[i % len(queries)]))
