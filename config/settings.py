@@ -136,6 +136,11 @@ except ValueError as exc:
 if _db["ENGINE"] == "django.db.backends.postgresql":
     _db["ENGINE"] = "django_prometheus.db.backends.postgresql"
     _db.setdefault("TEST", {})["NAME"] = env_str("DATABASE_TEST_NAME", "") or None
+    if not env_bool("DATABASE_JIT", False):
+        # PostgreSQL's JIT compiles a query whose estimated cost is high — a statistics sum over a
+        # few hundred thousand rollup rows — spending 0.2–1 s compiling what runs in 15 ms (measured at
+        # 10 million dossiers, docs/performance.md). Our queries are short: off unless asked for.
+        _db.setdefault("OPTIONS", {})["options"] = "-c jit=off"
     if DJANGO_ENV == "test":
         # Live-server request threads end without closing a persistent connection; with a max age
         # the session outlives the thread and blocks dropping the test database at the end.
