@@ -502,11 +502,17 @@ def list_officer_figures(
 
 
 def get_city_satisfaction(period: Period) -> float | None:
-    """Decision 766 satisfaction rate over the whole city for ``period``."""
-    rows = list_agency_figures(period, with_agency_indices=False)
-    finished = sum(r.finished_dossiers for r in rows)
-    unhappy = sum(min(r.unhappy_dossiers, r.finished_dossiers) for r in rows)
-    return round((finished - unhappy) * 100 / finished, 1) if finished else None
+    """Decision 766 satisfaction rate over the whole city for ``period``: the share of the dossiers
+    finished in it that no unhappy rating (submitted before its end) concerns. Two counts in the
+    database — the same figures ``list_agency_figures`` sums per agency, without loading a dossier
+    (at 10 million dossiers a quarter finishes some 250,000 of them)."""
+    finished = _finished_in(period, None, "")
+    total = finished.count()
+    if not total:
+        return None
+    unhappy_ids = Rating.objects.filter(unhappy=True, submitted_at__lt=period.end).values("dossier_id")
+    unhappy = finished.filter(id__in=unhappy_ids).count()
+    return round((total - unhappy) * 100 / total, 1)
 
 
 def list_follow_ups(

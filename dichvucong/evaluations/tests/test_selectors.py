@@ -10,6 +10,7 @@ from dichvucong.evaluations.constants import Grade, RatingStage
 from dichvucong.evaluations.periods import current_quarter, parse_period, previous_quarters
 from dichvucong.evaluations.selectors import (
     dossier_indices,
+    get_city_satisfaction,
     grade_for,
     list_agency_figures,
     list_officer_figures,
@@ -51,6 +52,23 @@ def test_agency_figures_give_the_766_ratio_the_score_and_the_grade() -> None:
     # idx1–4 = 2, 2, 2, 1; agency level idx5 = 2 (one-stop), idx6 = 1 (electronic only), idx8 = 2
     # (the follow-up is not due yet), idx9 = 2 (online); idx7 = 1.5 → 15.5 of 18
     assert row.score == 15.5 and row.grade == Grade.EXCELLENT and row.rank == 1
+
+
+def test_the_city_satisfaction_rate_counts_in_the_database_whatever_the_number_of_dossiers(
+    django_assert_max_num_queries,
+) -> None:
+    """Given three returned dossiers in two agencies, one rated unhappy, when the city's Decision 766
+    rate is read, then it is 2 of 3 (66.7 %), the same as the agencies' rows sum to, in at most two
+    queries (counts, not a loop over the finished dossiers: the public statistics page reads it)."""
+    world, other = make_world(), make_world()
+    rate(make_returned(world), stage=RatingStage.RETURN)
+    rate(make_returned(world), stage=RatingStage.RETURN, answers=unhappy(), reason="Chậm")
+    make_returned(other)
+    quarter = current_quarter()
+    rows = list_agency_figures(quarter, with_agency_indices=False)
+    assert sum(r.finished_dossiers for r in rows) == 3 and sum(r.unhappy_dossiers for r in rows) == 1
+    with django_assert_max_num_queries(2):
+        assert get_city_satisfaction(quarter) == 66.7
 
 
 def test_agencies_are_ranked_by_score() -> None:
