@@ -31,8 +31,23 @@ def _legal_end_month(on: date, months: int) -> tuple[int, int]:
     return year, last
 
 
+# Report dates outside these years are refused (a typo such as 0202 or 9999, not a report).
+FIRST_REPORT_YEAR, LAST_REPORT_YEAR = 1900, 2999
+
+
+def check_day(day: date) -> None:
+    """Refuse a report date outside ``FIRST_REPORT_YEAR``–``LAST_REPORT_YEAR`` (``ReportError``)."""
+    if not FIRST_REPORT_YEAR <= day.year <= LAST_REPORT_YEAR:
+        raise ReportError(
+            _("Ngày báo cáo phải nằm trong các năm %(first)s–%(last)s.")
+            % {"first": FIRST_REPORT_YEAR, "last": LAST_REPORT_YEAR},
+            code=ReportErrorCode.INVALID_DATE,
+        )
+
+
 def period_bounds(kind: str, on: date) -> tuple[date, date]:
     """The first and last day (inclusive) of the period of ``kind`` containing ``on``."""
+    check_day(on)
     if kind == PeriodKind.DAY:
         return on, on
     if kind == PeriodKind.WEEK:

@@ -31,6 +31,7 @@ from dichvucong.reports.models import (
     StockOpening,
     YearlyRollup,
 )
+from dichvucong.reports.periods import check_day
 from dichvucong.reports.plan import Plan, plan_period
 from dichvucong.reports.rollups import local_day
 from dichvucong.reports.stock import next_month
@@ -99,18 +100,9 @@ class Form06:
     total: Form06Row | None = None
 
 
-# Report dates outside these years are refused (a typo such as 0202 or 9999, not a report).
-FIRST_REPORT_YEAR, LAST_REPORT_YEAR = 1900, 2999
-
-
 def check_period(period_from: date, period_to: date) -> None:
     for day in (period_from, period_to):
-        if not FIRST_REPORT_YEAR <= day.year <= LAST_REPORT_YEAR:
-            raise ReportError(
-                _("Ngày báo cáo phải nằm trong các năm %(first)s–%(last)s.")
-                % {"first": FIRST_REPORT_YEAR, "last": LAST_REPORT_YEAR},
-                code=ReportErrorCode.INVALID_DATE,
-            )
+        check_day(day)
     if period_from > period_to:
         raise ReportError(
             _("Ngày bắt đầu kỳ báo cáo phải trước hoặc bằng ngày kết thúc."),

@@ -57,6 +57,7 @@ def test_a_field_filter_narrows_the_figures(world: f.StatsWorld) -> None:
         ({"from": "1990-01-01", "to": "2026-03-01"}, "period_too_long"),
         ({"from": "hôm qua", "to": "2026-03-01"}, "invalid_date"),
         ({"to": "2026-03-01"}, "invalid_date"),
+        ({"from": "9999-12-01", "to": "9999-12-31"}, "invalid_date"),
         ({"from": "2026-03-01", "to": "2026-03-31", "agency": "999.99.99.Z99"}, "unknown_agency"),
         ({"from": "2026-03-01", "to": "2026-03-31", "field": "khong-co"}, "unknown_field"),
         ({"from": "2026-03-01", "to": "2026-03-31", "group_by": "staff"}, "invalid_group"),

@@ -162,6 +162,9 @@ def test_rows_by_agency_and_procedure_carry_public_codes(world: f.StatsWorld) ->
         (date(2026, 3, 2), date(2026, 3, 1), None, ReportErrorCode.REVERSED_PERIOD),
         (date(2000, 1, 1), date(2026, 3, 1), None, ReportErrorCode.PERIOD_TOO_LONG),
         (date(2026, 3, 1), date(2026, 3, 2), "officer", ReportErrorCode.INVALID_GROUP),
+        # A typo for a year (9999: the day after the last would not even exist) or one before 1900.
+        (date(9999, 12, 1), date(9999, 12, 31), None, ReportErrorCode.INVALID_DATE),
+        (date(202, 1, 1), date(202, 3, 31), None, ReportErrorCode.INVALID_DATE),
     ],
 )
 def test_bad_requests_are_refused_with_a_code(

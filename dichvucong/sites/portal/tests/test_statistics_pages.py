@@ -56,6 +56,13 @@ def test_bad_parameters_fall_back_to_defaults_instead_of_an_error() -> None:
     assert response.context["params"]["group"] == "field"
 
 
+def test_the_last_day_of_the_calendar_shows_the_current_period_instead_of_an_error() -> None:
+    """Given 31/12/9999 as the day (its month would end in year 10000), when the page is opened, then
+    it shows the current period's figures (never a 500)."""
+    response = Client().get(reverse("portal:statistics"), {"ky": "month", "ngay": "9999-12-31"})
+    assert response.status_code == 200
+
+
 def test_the_csv_has_the_documented_columns_a_row_per_agency_and_the_total(world: f.StatsWorld) -> None:
     """Given the March figures, when the CSV is downloaded, then its header is the documented column
     list and its rows are the two wards and the TOTAL row with the same counts."""
