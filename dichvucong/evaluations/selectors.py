@@ -11,19 +11,34 @@ an agency is not graded down for data it could not produce.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.lookups import GreaterThan, IsNull, LessThan
 from django.utils import timezone
 
 from dichvucong.accounts.models import Membership, User
 from dichvucong.agencies.models import Agency
 from dichvucong.dossiers.constants import EventAction, ReturnMethod, SubmissionChannel
-from dichvucong.dossiers.models import Dossier, DossierEvent
+from dichvucong.dossiers.models import Dossier, DossierEvent, InterAgencyTransfer, SupplementRequest
 from dichvucong.evaluations.agency_indices import AGENCY_INDEX_KEYS, compute_agency_indices
 from dichvucong.evaluations.constants import (
     INDEX_KEYS,
@@ -259,6 +274,66 @@ def dossier_indices(dossier: Dossier) -> dict[str, int | None]:
     }
 
 
+def _time_points_sql(finished: Any, due: str) -> Case:
+    """``_time_points`` as an SQL expression: ``finished`` an expression, ``due`` a column name."""
+    zone = timezone.get_current_timezone()
+    return Case(
+        When(IsNull(finished, True), then=Value(None)),
+        When(Q(**{f"{due}__isnull": True}), then=Value(None)),
+        When(GreaterThan(finished, F(due)), then=Value(0)),
+        When(LessThan(TruncDate(finished, tzinfo=zone), TruncDate(due, tzinfo=zone)), then=Value(2)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+
+
+def _index_averages(finished: QuerySet[Dossier]) -> dict[int, tuple[int, dict[str, float | None]]]:
+    """Per agency: how many dossiers of ``finished`` there are, and the averages of their indices 1–4
+    (``dossier_indices``, rounded like ``_avg``) — computed in the database: a quarter at 10 million
+    dossiers finishes some 250,000, which took 13 s to load and score one by one."""
+    transfers = (
+        InterAgencyTransfer.objects.filter(dossier=OuterRef("pk"))
+        .annotate(points=_time_points_sql(F("returned_at"), "due_at"))
+        .values("dossier")
+        .annotate(low=Min("points"))
+        .values("low")
+    )
+    rounds = SupplementRequest.objects.filter(dossier=OuterRef("pk")).values("dossier")
+    rounds = rounds.annotate(n=Count("id")).values("n")
+    online = Q(channel=SubmissionChannel.ONLINE, return_method=ReturnMethod.ONLINE)
+    scored = finished.annotate(
+        i1=_time_points_sql(Coalesce("resolved_at", "returned_at"), "due_at"),
+        transfer_low=Subquery(transfers, output_field=IntegerField()),
+        rounds=Coalesce(Subquery(rounds, output_field=IntegerField()), Value(0)),
+    ).annotate(
+        i2=Case(
+            When(i1__isnull=True, then=F("transfer_low")),
+            When(transfer_low__isnull=True, then=F("i1")),
+            When(transfer_low__lt=F("i1"), then=F("transfer_low")),
+            default=F("i1"),
+            output_field=IntegerField(),
+        ),
+        i3=Case(
+            When(rounds=0, then=Value(2)),
+            When(rounds=1, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        i4=Case(When(online, then=Value(2)), default=Value(1), output_field=IntegerField()),
+    )
+    found: dict[int, tuple[int, dict[str, float | None]]] = {}
+    for item in (
+        scored.values("agency_id")
+        .annotate(n=Count("id"), a1=Avg("i1"), a2=Avg("i2"), a3=Avg("i3"), a4=Avg("i4"))
+        .order_by()
+    ):
+        averages = {
+            f"idx{k}": None if item[f"a{k}"] is None else round(float(item[f"a{k}"]), 3) for k in range(1, 5)
+        }
+        found[item["agency_id"]] = (item["n"], averages)
+    return found
+
+
 # --- figures ----------------------------------------------------------------------------------------
 
 
@@ -402,16 +477,9 @@ def list_agency_figures(
 
     # Ratings are counted up to the period's end, so a published figure does not move afterwards.
     unhappy = Rating.objects.filter(unhappy=True, submitted_at__lt=period.end).values("dossier_id")
-    points: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    dossiers = finished.only(
-        "id", "agency_id", "channel", "return_method", "due_at", "resolved_at", "returned_at"
-    ).prefetch_related("supplement_requests", "transfers")
-    for dossier in dossiers:
-        r = row(dossier.agency_id)
-        r.finished_dossiers += 1
-        for key, value in dossier_indices(dossier).items():
-            if value is not None:
-                points[dossier.agency_id][key].append(value)
+    averages = _index_averages(finished)
+    for agency_id, (count, _indices) in averages.items():
+        row(agency_id).finished_dossiers = count
     for item in finished.filter(id__in=unhappy).values("agency_id").annotate(n=Count("id")):
         row(item["agency_id"]).unhappy_dossiers = item["n"]
 
@@ -437,7 +505,8 @@ def list_agency_figures(
         agency = agencies.get(agency_id)
         r.agency_code = agency.code if agency else ""
         r.agency_name = agency.name if agency else ""
-        r.indices = {key: _avg(points[agency_id].get(key, [])) for key in INDEX_KEYS if key != "idx7"}
+        found = averages.get(agency_id, (0, {}))[1]
+        r.indices = {key: found.get(key) for key in INDEX_KEYS if key != "idx7"}
         for key in AGENCY_INDEX_KEYS:
             value = agency_level.get(agency_id, {}).get(key)
             r.indices[key] = None if value is None else float(value)

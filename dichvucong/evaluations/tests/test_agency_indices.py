@@ -105,6 +105,26 @@ def test_index_5_from_dossiers_received_resolved_and_returned_by_the_counter() -
     assert compute_agency_indices(period, [world.agency.pk])[world.agency.pk]["idx5"] == 0
 
 
+def test_index_5_a_dossier_also_resolved_outside_the_one_stop_shop_was_not_decided_there() -> None:
+    """Given a ward whose only dossier was received, resolved and returned by its counter officer
+    (index 5: 2), when the log also shows a resolution by a specialist (reopened and decided again
+    behind the counter), then its procedure no longer counts as decided at the one-stop shop and a ward,
+    which needs all of them, gets 1; and so does the whole procedure when only one of its dossiers
+    was."""
+    from dichvucong.dossiers.constants import EventAction
+    from dichvucong.dossiers.models import DossierEvent
+
+    world = make_world()
+    first = make_returned(world)
+    make_returned(world)
+    period = current_quarter()
+    assert compute_agency_indices(period, [world.agency.pk])[world.agency.pk]["idx5"] == 2
+    DossierEvent.objects.create(
+        dossier=first, at=first.resolved_at, action=EventAction.RESOLVED, actor_role=Role.SPECIALIST
+    )
+    assert compute_agency_indices(period, [world.agency.pk])[world.agency.pk]["idx5"] == 1
+
+
 # --- index 6: publicity ----------------------------------------------------------------------------
 
 

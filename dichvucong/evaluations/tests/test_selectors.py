@@ -6,6 +6,7 @@ import pytest
 from django.test import override_settings
 
 from dichvucong.dossiers import services as dossier_services
+from dichvucong.dossiers.constants import ReturnMethod
 from dichvucong.evaluations.constants import Grade, RatingStage
 from dichvucong.evaluations.periods import current_quarter, parse_period, previous_quarters
 from dichvucong.evaluations.selectors import (
@@ -69,6 +70,62 @@ def test_the_city_satisfaction_rate_counts_in_the_database_whatever_the_number_o
     assert sum(r.finished_dossiers for r in rows) == 3 and sum(r.unhappy_dossiers for r in rows) == 1
     with django_assert_max_num_queries(2):
         assert get_city_satisfaction(quarter) == 66.7
+
+
+def test_index_averages_in_the_database_equal_the_rules_dossier_by_dossier() -> None:
+    """Given finished dossiers that are early, on their due day, late or without a due date, with 0,
+    1 or 2 supplement rounds, inter-agency hand-overs returned early, late or not yet, and online or
+    counter returns, when the agencies' index averages are computed in the database, then each equals
+    the average of ``dossier_indices`` over the same dossiers (the rules stay in one place)."""
+    from collections import defaultdict
+    from datetime import timedelta
+
+    from dichvucong.dossiers.models import Dossier, InterAgencyTransfer, SupplementRequest
+    from dichvucong.evaluations.selectors import _avg, _index_averages
+
+    world, other = make_world(), make_world()
+    made = [make_returned(world) for _ in range(4)] + [make_returned(other) for _ in range(3)]
+    for n, dossier in enumerate(made):
+        resolved = dossier.resolved_at
+        due = [
+            resolved + timedelta(days=2),  # early
+            resolved + timedelta(minutes=30),  # on the due day, before the due time
+            resolved - timedelta(hours=1),  # late
+            None,  # no due date
+        ][n % 4]
+        Dossier.objects.filter(pk=dossier.pk).update(
+            due_at=due, return_method=ReturnMethod.ONLINE if n % 3 == 0 else ReturnMethod.COUNTER
+        )
+        for _ in range(n % 3):
+            SupplementRequest.objects.create(
+                dossier=dossier, requested_by=world.officer, requested_at=resolved
+            )
+        if n % 2:
+            InterAgencyTransfer.objects.create(
+                dossier=dossier,
+                from_agency=dossier.agency,
+                to_agency=other.agency,
+                sent_by=world.officer,
+                sent_at=resolved - timedelta(days=3),
+                due_at=resolved - timedelta(days=1),
+                returned_at=resolved - timedelta(days=2 if n % 4 == 1 else 0),
+            )
+    finished = Dossier.objects.filter(pk__in=[d.pk for d in made])
+    expected: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for dossier in finished.prefetch_related("supplement_requests", "transfers"):
+        for key, value in dossier_indices(dossier).items():
+            if value is not None:
+                expected[dossier.agency_id][key].append(value)
+    got = _index_averages(finished)
+    assert {agency: count for agency, (count, _found) in got.items()} == {
+        world.agency.pk: 4,
+        other.agency.pk: 3,
+    }
+    for agency_id, (_count, found) in got.items():
+        assert found == {
+            key: _avg(expected[agency_id].get(key, [])) for key in ("idx1", "idx2", "idx3", "idx4")
+        }
+    assert {v for found in got.values() for v in found[1].values()} - {None, 1.0, 2.0}  # a real mix
 
 
 def test_agencies_are_ranked_by_score() -> None:

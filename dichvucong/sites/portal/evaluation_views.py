@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dichvucong.agencies.models import Agency
 from dichvucong.agencies.selectors import list_active_agencies
+from dichvucong.core import clock
 from dichvucong.dossiers.models import Dossier
 from dichvucong.dossiers.selectors import get_dossier_for_user, mask_name
 from dichvucong.evaluations import selectors
@@ -30,8 +31,13 @@ from dichvucong.evaluations.links import read_token
 from dichvucong.evaluations.periods import current_quarter, parse_period, previous_quarters
 from dichvucong.evaluations.services import record_fraud_signal, submit_rating
 from dichvucong.procedures.models import Field
+from dichvucong.sites.portal import public_cache
 
 TREND_QUARTERS = 4
+# The public figures are computed from ratings and finished dossiers (seconds at 10 million dossiers),
+# so a busy page reuses them: five minutes for the running quarter, an hour for a closed one.
+FIGURES_SECONDS = 300
+CLOSED_FIGURES_SECONDS = 3600
 CHART_HEIGHT = 160
 
 
@@ -178,12 +184,22 @@ def satisfaction_public(request: HttpRequest) -> HttpResponse:
         if agency
         else None
     )
-    rows = selectors.list_agency_figures(period, agency_ids=agency_ids, field_code=field_code)
+    running = period.end > clock.now()
+    seconds = FIGURES_SECONDS if running else CLOSED_FIGURES_SECONDS
+    rows = public_cache.cached(
+        f"satisfaction:rows:{period.key}:{agency.code if agency else ''}:{field_code}",
+        lambda: selectors.list_agency_figures(period, agency_ids=agency_ids, field_code=field_code),
+        seconds=seconds,
+    )
     finished = sum(r.finished_dossiers for r in rows)
     unhappy = sum(min(r.unhappy_dossiers, r.finished_dossiers) for r in rows)
     trend = []
     for quarter in previous_quarters(period, TREND_QUARTERS):
-        rate = selectors.get_city_satisfaction(quarter)
+        rate = public_cache.cached(
+            f"satisfaction:city:{quarter.key}",
+            lambda quarter=quarter: selectors.get_city_satisfaction(quarter),
+            seconds=FIGURES_SECONDS if quarter.end > clock.now() else CLOSED_FIGURES_SECONDS,
+        )
         trend.append({"period": quarter, "rate": rate})
     bar_width, gap = 56, 24
     for n, point in enumerate(trend):

@@ -149,3 +149,32 @@ def test_statistics_are_computed_once_per_period_and_say_when(cached) -> None:
     assert "Số liệu được tổng hợp lúc 10:00 ngày 10/03/2026" in again.content.decode()
     assert by_field.context["figures"]["received_total"] == 2
     assert "10:02" in by_field.content.decode()
+
+
+def test_the_satisfaction_page_reuses_its_figures_for_every_visitor(cached, monkeypatch) -> None:
+    """Given the public satisfaction page (its figures read every finished dossier of the quarter:
+    seconds at 10 million dossiers), when three visitors open it, then the agencies' figures and the
+    trend are computed once; a visitor asking for an unknown field gets the same whole-city entry."""
+    from dichvucong.evaluations import selectors as evaluation_selectors
+    from dichvucong.evaluations.tests.factories import make_returned, make_world
+
+    make_returned(make_world())
+    calls = {"rows": 0, "trend": 0}
+    rows, trend = evaluation_selectors.list_agency_figures, evaluation_selectors.get_city_satisfaction
+
+    def count_rows(*args, **kwargs):
+        calls["rows"] += 1
+        return rows(*args, **kwargs)
+
+    def count_trend(*args, **kwargs):
+        calls["trend"] += 1
+        return trend(*args, **kwargs)
+
+    monkeypatch.setattr(evaluation_selectors, "list_agency_figures", count_rows)
+    monkeypatch.setattr(evaluation_selectors, "get_city_satisfaction", count_trend)
+    url = reverse("portal:satisfaction")
+    for _ in range(3):
+        assert Client().get(url).status_code == 200
+    assert calls == {"rows": 1, "trend": 4}  # four quarters in the trend, each once
+    Client().get(url, {"linh-vuc": "khong-co-linh-vuc-nay"})
+    assert calls["rows"] == 1  # an unknown field is the whole city again: the same entry
