@@ -12,8 +12,9 @@ from dichvucong.reports.stock import refresh_today_opening
 
 @shared_task(name="dichvucong.reports.tasks.advance_stock_openings_task", ignore_result=True)
 def advance_stock_openings_task() -> int:
-    """Beat (hourly): compute the monthly opening stocks up to this month, if missing, and today's
-    opening (reports ending today then read one day of flows). Returns whether today's was added."""
+    """Beat (hourly): compute the opening stocks of every 1st and 15th up to today that is missing, and
+    today's opening (reports ending today then read one day of flows). Returns whether today's was
+    added."""
     return int(refresh_today_opening(today=local_day(clock.now())))
 
 
