@@ -220,21 +220,14 @@ def _statistics(ctx: Context) -> RequestMaker | str:
     url = _first_url(("api:statistics",))
     if url is None:
         return "no statistics URL (api:statistics, /api/v1/statistics/) yet"
-    from dichvucong.reports.constants import PeriodKind
+    from dichvucong.reports.constants import PUBLISHED_PERIODS
     from dichvucong.reports.periods import period_bounds
 
     today = clock.now().date()
     # The last 30, 91, 365 days and ten years to today, and the last closed calendar and legal month,
     # quarter and year (the periods Decree 61 reports use); the whole city, then by field and by agency.
     periods = [(today - dt.timedelta(days=days), today) for days in (30, 91, 365, 3650)]
-    for kind in (
-        PeriodKind.MONTH,
-        PeriodKind.QUARTER,
-        PeriodKind.YEAR,
-        PeriodKind.LEGAL_MONTH,
-        PeriodKind.LEGAL_QUARTER,
-        PeriodKind.LEGAL_YEAR,
-    ):
+    for kind in PUBLISHED_PERIODS:
         periods.append(period_bounds(kind, period_bounds(kind, today)[0] - dt.timedelta(days=1)))
     queries = [
         {"from": first.isoformat(), "to": last.isoformat(), **group}

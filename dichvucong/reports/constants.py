@@ -80,6 +80,18 @@ class PeriodKind(models.TextChoices):
     LEGAL_YEAR = "legal_year", _("Năm (kỳ báo cáo 15/12 – 14/12)")
 
 
+# The calendar and legal months, quarters and years: the periods reports are published for (the public
+# page offers these; the bench asks for the last closed one of each).
+PUBLISHED_PERIODS: tuple[str, ...] = (
+    PeriodKind.MONTH,
+    PeriodKind.QUARTER,
+    PeriodKind.YEAR,
+    PeriodKind.LEGAL_MONTH,
+    PeriodKind.LEGAL_QUARTER,
+    PeriodKind.LEGAL_YEAR,
+)
+
+
 # Biểu 06 column titles, grouped as on the form: (group title, ((column, title), …)).
 FORM06_GROUPS: tuple[tuple[object, tuple[tuple[str, object], ...]], ...] = (
     (

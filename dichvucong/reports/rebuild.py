@@ -15,7 +15,7 @@ import re
 import zoneinfo
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from dichvucong.agencies.constants import WARD_LEVEL_KINDS
@@ -244,51 +244,36 @@ def half_of(column: str) -> str:
     )
 
 
-def half_month_sql() -> str:
-    """Sum the daily rows' period flows per half month into ``HalfMonthRollup`` (which must be empty)."""
+def _period_flows_sql(target: type[models.Model], bucket: str, source: type[models.Model], start: str) -> str:
+    """Sum ``source``'s period flows per bucket (``start``: SQL for the bucket's first day) into the
+    ``bucket`` column of ``target``, which must be empty; rows whose counters are all zero are left out."""
+    keys = "agency_id, procedure_id, field_code, level, channel"
     columns = ", ".join(MONTHLY_COUNTER_FIELDS)
     sums = ", ".join(f"SUM({c})" for c in MONTHLY_COUNTER_FIELDS)
     any_counter = " + ".join(f"SUM({c})" for c in MONTHLY_COUNTER_FIELDS)
-    start = half_of("day")
-    table = HalfMonthRollup._meta.db_table
     return f"""
-INSERT INTO {table} (start, agency_id, procedure_id, field_code, level, channel, {columns})
-SELECT {start}, agency_id, procedure_id, field_code, level, channel, {sums}
-FROM {DailyRollup._meta.db_table}
-GROUP BY {start}, agency_id, procedure_id, field_code, level, channel
+INSERT INTO {target._meta.db_table} ({bucket}, {keys}, {columns})
+SELECT {start}, {keys}, {sums}
+FROM {source._meta.db_table}
+GROUP BY {start}, {keys}
 HAVING {any_counter} > 0
 ORDER BY 1
 """  # noqa: S608 - table names from the models
 
 
+def half_month_sql() -> str:
+    """Sum the daily rows' period flows per half month into ``HalfMonthRollup`` (which must be empty)."""
+    return _period_flows_sql(HalfMonthRollup, "start", DailyRollup, half_of("day"))
+
+
 def monthly_sql() -> str:
     """Sum the half-month rows per month into ``MonthlyRollup`` (which must be empty)."""
-    columns = ", ".join(MONTHLY_COUNTER_FIELDS)
-    sums = ", ".join(f"SUM({c})" for c in MONTHLY_COUNTER_FIELDS)
-    month = month_of("start")
-    table = MonthlyRollup._meta.db_table
-    return f"""
-INSERT INTO {table} (month, agency_id, procedure_id, field_code, level, channel, {columns})
-SELECT {month}, agency_id, procedure_id, field_code, level, channel, {sums}
-FROM {HalfMonthRollup._meta.db_table}
-GROUP BY {month}, agency_id, procedure_id, field_code, level, channel
-ORDER BY 1
-"""  # noqa: S608 - table names from the models
+    return _period_flows_sql(MonthlyRollup, "month", HalfMonthRollup, month_of("start"))
 
 
 def yearly_sql() -> str:
     """Sum the monthly rows per year into ``YearlyRollup`` (which must be empty)."""
-    columns = ", ".join(MONTHLY_COUNTER_FIELDS)
-    sums = ", ".join(f"SUM({c})" for c in MONTHLY_COUNTER_FIELDS)
-    year = year_of("month")
-    table = YearlyRollup._meta.db_table
-    return f"""
-INSERT INTO {table} (year, agency_id, procedure_id, field_code, level, channel, {columns})
-SELECT {year}, agency_id, procedure_id, field_code, level, channel, {sums}
-FROM {MonthlyRollup._meta.db_table}
-GROUP BY {year}, agency_id, procedure_id, field_code, level, channel
-ORDER BY 1
-"""  # noqa: S608 - table names from the models
+    return _period_flows_sql(YearlyRollup, "year", MonthlyRollup, year_of("month"))
 
 
 def year_of(column: str) -> str:

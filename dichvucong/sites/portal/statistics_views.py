@@ -27,21 +27,14 @@ from dichvucong.core import clock
 from dichvucong.evaluations.periods import current_quarter
 from dichvucong.evaluations.selectors import get_city_satisfaction
 from dichvucong.procedures.models import Field
-from dichvucong.reports.constants import GroupBy, PeriodKind
+from dichvucong.reports.constants import PUBLISHED_PERIODS, GroupBy, PeriodKind
 from dichvucong.reports.errors import ReportError
 from dichvucong.reports.opendata import OPEN_DATA_COLUMNS, to_csv, to_json
 from dichvucong.reports.periods import period_bounds
 from dichvucong.reports.selectors import Form06, ReportScope, get_form06
 from dichvucong.sites.portal import public_cache
 
-PUBLIC_PERIODS = (
-    PeriodKind.MONTH,
-    PeriodKind.QUARTER,
-    PeriodKind.YEAR,
-    PeriodKind.LEGAL_MONTH,
-    PeriodKind.LEGAL_QUARTER,
-    PeriodKind.LEGAL_YEAR,
-)
+PUBLIC_PERIODS = PUBLISHED_PERIODS
 PUBLIC_GROUPS = (GroupBy.FIELD, GroupBy.AGENCY)
 SATISFACTION_CACHE_SECONDS = 300
 FIGURES_SECONDS = 300  # a period that is still running: new dossiers show within five minutes
