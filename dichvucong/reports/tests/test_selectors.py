@@ -228,6 +228,19 @@ def test_a_grouped_report_takes_a_fixed_number_of_queries(
     assert [row.figures["carried_over"] for row in report.rows] == [1, 1]
 
 
+def figures_without_daily_rows(period_from: date, period_to: date) -> dict[str, int]:
+    """The period's total figures, asserting that no query touched the daily rollup table."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        report = get_form06(period_from=period_from, period_to=period_to)
+    daily_table = DailyRollup._meta.db_table
+    assert not [q["sql"] for q in queries.captured_queries if daily_table in q["sql"]]
+    assert report.total is not None
+    return report.total.figures
+
+
 def test_a_past_quarter_is_read_from_monthly_rows_and_openings_without_any_daily_row(
     world: f.StatsWorld,
 ) -> None:
@@ -235,9 +248,6 @@ def test_a_past_quarter_is_read_from_monthly_rows_and_openings_without_any_daily
     quarter April–June (whole months), then no daily rollup row is read — the cost does not grow with
     the days in the period — and the figures still match the history: a March dossier carried over,
     an April dossier received and resolved late in May."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from dichvucong.reports.stock import advance_openings
 
     with f.at(moment(MON)):
@@ -247,12 +257,7 @@ def test_a_past_quarter_is_read_from_monthly_rows_and_openings_without_any_daily
     with f.at(moment(date(2026, 5, 4))):
         f.resolve(world, april)
     advance_openings(until=date(2026, 7, 1))
-    with CaptureQueriesContext(connection) as queries:
-        report = get_form06(period_from=date(2026, 4, 1), period_to=date(2026, 6, 30))
-    daily_table = DailyRollup._meta.db_table
-    assert not [q["sql"] for q in queries.captured_queries if daily_table in q["sql"]]
-    assert report.total is not None
-    got = report.total.figures
+    got = figures_without_daily_rows(date(2026, 4, 1), date(2026, 6, 30))
     wanted = {"carried_over": 1, "received_total": 1, "resolved_late": 1, "pending_total": 1}
     assert {name: got[name] for name in wanted} == wanted
 
@@ -264,9 +269,6 @@ def test_a_legal_period_15th_to_14th_reads_half_months_and_the_15ths_openings_wi
     of every 1st and 15th computed, when Biểu 06 is read for the legal period 15 March – 14 May
     (Decree 09/2019: 15th to 14th), then no daily rollup row is read and the figures match: the March
     dossier (received 2 March) carried over and resolved, the April one received and pending."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from dichvucong.reports.stock import advance_openings
 
     with f.at(moment(MON)):
@@ -276,12 +278,7 @@ def test_a_legal_period_15th_to_14th_reads_half_months_and_the_15ths_openings_wi
     with f.at(moment(date(2026, 4, 20))):
         f.resolve(world, march)
     advance_openings(until=date(2026, 6, 1))
-    with CaptureQueriesContext(connection) as queries:
-        report = get_form06(period_from=date(2026, 3, 15), period_to=date(2026, 5, 14))
-    daily_table = DailyRollup._meta.db_table
-    assert not [q["sql"] for q in queries.captured_queries if daily_table in q["sql"]]
-    assert report.total is not None
-    got = report.total.figures
+    got = figures_without_daily_rows(date(2026, 3, 15), date(2026, 5, 14))
     wanted = {"carried_over": 1, "received_total": 1, "resolved_total": 1, "pending_total": 1}
     assert {name: got[name] for name in wanted} == wanted
 
